@@ -1,0 +1,138 @@
+"""What the derivations may ask GitHub, as plain data. The one gateway that answers lives in
+:mod:`iftrue_deploy.gateway`; nothing else talks to the GitHub API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+class GitHubUnavailable(Exception):
+    """GitHub could not answer a question; the field that needed it falls back.
+
+    ``quiet`` is set when the user already knows (no token was given): no warning per field.
+    """
+
+    def __init__(self, message: str, quiet: bool = False) -> None:
+        super().__init__(message)
+        self.quiet = quiet
+
+
+@dataclass(frozen=True)
+class PullRequestFacts:
+    number: int
+    title: str
+    head_branch: str
+    labels: tuple[str, ...]
+    merge_commit_sha: str | None
+    merged: bool
+    # The number of commits; the commit's pull-request listing does not carry it.
+    commits: int | None = None
+    html_url: str | None = None
+
+
+@dataclass(frozen=True)
+class CommitFacts:
+    sha: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    total_commits: int
+    subjects: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DeploymentFacts:
+    id: int
+    node_id: str
+    sha: str
+    ref: str
+    environment: str
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DeploymentStatusFacts:
+    state: str
+    created_at: datetime | None
+    target_url: str | None
+
+
+@dataclass(frozen=True)
+class ReleaseFacts:
+    id: int
+    tag: str
+    name: str
+    body: str
+    html_url: str
+    draft: bool
+    prerelease: bool
+    published_at: datetime | None
+    target_commitish: str
+
+
+class GitHubFacts(Protocol):
+    """Every answer may raise GitHubUnavailable. Implementations cache what they fetched."""
+
+    def pull_requests_for_commit(self, sha: str) -> list[PullRequestFacts]: ...
+
+    def pull_request(self, number: int) -> PullRequestFacts: ...
+
+    def commit(self, ref: str) -> CommitFacts: ...
+
+    def compare(self, base: str, head: str) -> Comparison: ...
+
+    def count_commits(self, ref: str) -> int: ...
+
+    def run_started_at(self, run_id: str, attempt: str) -> datetime: ...
+
+    def releases(self) -> list[ReleaseFacts]: ...
+
+    def deployments(self, environment: str, sha: str | None = None) -> list[DeploymentFacts]: ...
+
+    def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]: ...
+
+    def create_deployment(self, sha: str, ref: str, environment: str, state: str, log_url: str | None) -> DeploymentFacts: ...
+
+
+class NoGitHub:
+    """Stands in when there is no token or repository: every question falls back."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def _no(self) -> GitHubUnavailable:
+        return GitHubUnavailable(self.reason, quiet=True)
+
+    def pull_requests_for_commit(self, sha: str) -> list[PullRequestFacts]:
+        raise self._no()
+
+    def pull_request(self, number: int) -> PullRequestFacts:
+        raise self._no()
+
+    def commit(self, ref: str) -> CommitFacts:
+        raise self._no()
+
+    def compare(self, base: str, head: str) -> Comparison:
+        raise self._no()
+
+    def count_commits(self, ref: str) -> int:
+        raise self._no()
+
+    def run_started_at(self, run_id: str, attempt: str) -> datetime:
+        raise self._no()
+
+    def releases(self) -> list[ReleaseFacts]:
+        raise self._no()
+
+    def deployments(self, environment: str, sha: str | None = None) -> list[DeploymentFacts]:
+        raise self._no()
+
+    def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]:
+        raise self._no()
+
+    def create_deployment(self, sha: str, ref: str, environment: str, state: str, log_url: str | None) -> DeploymentFacts:
+        raise self._no()

@@ -50,7 +50,7 @@ class NoCrossHostAuthSession(requests.Session):
         new = urlsplit(prepared_request.url or "")
         if (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
             prepared_request.headers.pop("Authorization", None)
-        super().rebuild_auth(prepared_request, response)
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
 
 
 class IftrueClient:
@@ -118,8 +118,7 @@ class IftrueClient:
             delay = self._delay(attempt, retry_after)
             if attempt < self._policy.attempts and waited + delay <= self._policy.budget:
                 self._log(
-                    f"iftrue: {problem}; retrying in {delay:.1f} s "
-                    f"(attempt {attempt + 1} of {self._policy.attempts})"
+                    f"iftrue: {problem}; retrying in {delay:.1f} s (attempt {attempt + 1} of {self._policy.attempts})"
                 )
                 self._sleep(delay)
                 waited += delay
@@ -149,7 +148,13 @@ def _retry_after_seconds(value: str) -> float | None:
 def _was_sent(error: requests.exceptions.ConnectionError) -> bool:
     """A reset or a closed connection after the request went out (not a refused connect)."""
     text = repr(error)
-    return any(marker in text for marker in ("RemoteDisconnected", "ConnectionResetError", "ProtocolError", "IncompleteRead")) and "NewConnectionError" not in text
+    return (
+        any(
+            marker in text
+            for marker in ("RemoteDisconnected", "ConnectionResetError", "ProtocolError", "IncompleteRead")
+        )
+        and "NewConnectionError" not in text
+    )
 
 
 def _reason(error: Exception) -> str:
@@ -170,7 +175,9 @@ def _json_body(response: requests.Response) -> dict[str, Any]:
             f"({_snippet(response.text)!r}); the deployment was probably recorded, but its id is unknown"
         ) from None
     if not isinstance(data, dict):
-        raise ReportError(f"iftrue answered HTTP {response.status_code} with unexpected JSON: {_snippet(response.text)!r}")
+        raise ReportError(
+            f"iftrue answered HTTP {response.status_code} with unexpected JSON: {_snippet(response.text)!r}"
+        )
     return data
 
 
@@ -195,7 +202,7 @@ def _iftrue_message(response: requests.Response) -> str:
         return _snippet(response.text)
     if isinstance(data, dict):
         for key in ("message", "error", "detail", "errors"):
-            if key in data and data[key]:
+            if data.get(key):
                 value = data[key]
                 return value if isinstance(value, str) else json.dumps(value)[:300]
     return _snippet(json.dumps(data))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from functools import cached_property
+from datetime import UTC, datetime
+from functools import cached_property, partial
 from typing import Any, Literal, TypeVar
 
 from .facts import (
@@ -101,7 +101,7 @@ def timestamp(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def is_sha(value: str | None) -> bool:
@@ -124,9 +124,7 @@ def pull_request_from_payload(pr: dict[str, Any]) -> PullRequestFacts | None:
         number=number,
         title=text(pr, "title") or "",
         head_branch=text(pr, "head", "ref") or "",
-        labels=tuple(
-            name.lower() for label in labels if isinstance(label, dict) and (name := text(label, "name"))
-        )
+        labels=tuple(name.lower() for label in labels if isinstance(label, dict) and (name := text(label, "name")))
         if isinstance(labels, list)
         else (),
         merge_commit_sha=text(pr, "merge_commit_sha"),
@@ -282,7 +280,7 @@ class Derivation:
                 for item in runs_prs:
                     number = whole(item, "number")
                     if number is not None:
-                        full = self.ask(f"pull request #{number}", lambda n=number: self.facts.pull_request(n))
+                        full = self.ask(f"pull request #{number}", partial(self.facts.pull_request, number))
                         return full or PullRequestFacts(
                             number=number,
                             title="",
@@ -299,8 +297,7 @@ class Derivation:
             return None
         merged = [pr for pr in listed if pr.merged]
         exact = [pr for pr in merged if pr.merge_commit_sha == self.commit_id]
-        chosen = (exact or merged or [None])[0]
-        return chosen
+        return exact[0] if exact else merged[0] if merged else None
 
     @cached_property
     def pull_request_number(self) -> int:
@@ -488,7 +485,7 @@ class Derivation:
                 return counted
         pr = self.pull_request
         if pr is not None and pr.commits is None and pr.number:
-            pr = self.ask(f"pull request #{pr.number}", lambda: self.facts.pull_request(pr.number))
+            pr = self.ask(f"pull request #{pr.number}", partial(self.facts.pull_request, pr.number))
         if pr is not None and pr.commits is not None:
             return pr.commits
         if self.event.is_push and self.event.push_commits and self.is_reporting_event_commit:
@@ -518,7 +515,7 @@ class Derivation:
                 break
             statuses = self.ask(
                 f"the statuses of deployment {candidate.id}",
-                lambda c=candidate: self.facts.deployment_statuses(c.id),
+                partial(self.facts.deployment_statuses, candidate.id),
             )
             if statuses and statuses[0].state == "success":
                 return candidate
@@ -625,7 +622,11 @@ class Derivation:
             return True
         if self.branch.lower().startswith(("fix/", "bugfix/")):
             return True
-        titles = [pr.title if pr is not None else None, self.title, subject(self.commit_message) if pr is None else None]
+        titles = [
+            pr.title if pr is not None else None,
+            self.title,
+            subject(self.commit_message) if pr is None else None,
+        ]
         return any(t and (FIX_TITLE_RE.match(t) or REVERT_RE.match(t)) for t in titles)
 
     @cached_property
@@ -653,7 +654,9 @@ class Derivation:
         runner = self.event.runner
         if runner.repository:
             return f"{runner.server_url}/{runner.repository}"
-        raise InputError("repository-url", "could not be derived (no repository in the event or GITHUB_REPOSITORY); set it")
+        raise InputError(
+            "repository-url", "could not be derived (no repository in the event or GITHUB_REPOSITORY); set it"
+        )
 
     @cached_property
     def member_id(self) -> str:
@@ -758,7 +761,7 @@ def derive_record(
     payload: dict[str, Any],
     facts: GitHubFacts,
     notes: Notes,
-    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> DeploymentRecord:
     """Raises Skip when the event describes no deployment, InputError when a field cannot be had."""
     event = Event(settings, payload)

@@ -95,7 +95,9 @@ class GitHubFacts(Protocol):
 
     def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]: ...
 
-    def create_deployment(self, sha: str, ref: str, environment: str, state: str, log_url: str | None) -> DeploymentFacts: ...
+    def create_deployment(
+        self, sha: str, ref: str, environment: str, state: str, log_url: str | None
+    ) -> DeploymentFacts: ...
 
 
 class NoGitHub:
@@ -134,5 +136,7 @@ class NoGitHub:
     def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]:
         raise self._no()
 
-    def create_deployment(self, sha: str, ref: str, environment: str, state: str, log_url: str | None) -> DeploymentFacts:
+    def create_deployment(
+        self, sha: str, ref: str, environment: str, state: str, log_url: str | None
+    ) -> DeploymentFacts:
         raise self._no()

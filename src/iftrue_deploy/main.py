@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from .facts import GitHubFacts, NoGitHub
@@ -30,7 +29,9 @@ def load_event(path: str) -> dict[str, Any]:
     try:
         payload = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
-        raise InputError(path, f"is not valid JSON ({error}); expected a GitHub event payload", kind="Event file") from None
+        raise InputError(
+            path, f"is not valid JSON ({error}); expected a GitHub event payload", kind="Event file"
+        ) from None
     if not isinstance(payload, dict):
         raise InputError(path, "holds JSON that is not an object; expected a GitHub event payload", kind="Event file")
     return payload
@@ -54,7 +55,7 @@ def main(
     environ: Mapping[str, str] | None = None,
     stream: TextIO | None = None,
     facts_factory: Callable[[Settings], tuple[GitHubFacts, str | None]] = github_facts,
-    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> int:
     environ = os.environ if environ is None else environ
     commands = WorkflowCommands(environ.get("GITHUB_OUTPUT", ""), environ.get("GITHUB_STEP_SUMMARY", ""), stream)
@@ -79,5 +80,3 @@ def main(
             return 1
         commands.warning(message)
         return 0
-
-

@@ -44,7 +44,9 @@ def run_once(
     )
     if settings.dry_run:
         commands.set_outputs(record_outputs(record, None))
-        commands.add_summary(summary_markdown(record, settings.runner, "dry run: not sent", None, settings.duration_unit))
+        commands.add_summary(
+            summary_markdown(record, settings.runner, "dry run: not sent", None, settings.duration_unit)
+        )
         commands.info("Dry run: nothing was sent to iftrue.")
         return 0
 
@@ -54,7 +56,9 @@ def run_once(
         sent = client.send(record.payload())
     except ReportError as error:
         commands.set_outputs(record_outputs(record, None))
-        commands.add_summary(summary_markdown(record, settings.runner, f"not reported: {error}", None, settings.duration_unit))
+        commands.add_summary(
+            summary_markdown(record, settings.runner, f"not reported: {error}", None, settings.duration_unit)
+        )
         message = f"The deployment was not reported to iftrue: {error}"
         if settings.fail_on_error:
             commands.error(message)

@@ -222,8 +222,7 @@ def parse_api_url(name: str, value: str) -> str:
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise InputError(
             name,
-            "expected an https:// URL (plain http is allowed only for loopback addresses), "
-            f"got {shorten(value)!r}",
+            f"expected an https:// URL (plain http is allowed only for loopback addresses), got {shorten(value)!r}",
         )
     if parts.query or parts.fragment or parts.username or parts.password:
         raise InputError(name, "expected a base URL without credentials, query or fragment")
@@ -283,9 +282,7 @@ def settings_from_inputs(inputs: ActionInputs, runner: RunnerEnv) -> Settings:
         url=opt("url"),
         branch=opt("branch"),
         commit_id=None if raw_commit is None else parse_commit_sha("commit-id", raw_commit),
-        deployment_duration=(
-            None if raw_duration is None else parse_non_negative("deployment-duration", raw_duration)
-        ),
+        deployment_duration=(None if raw_duration is None else parse_non_negative("deployment-duration", raw_duration)),
         is_fix=flag("is-fix"),
         is_hotfix=flag("is-hotfix"),
         is_forced=flag("is-forced"),

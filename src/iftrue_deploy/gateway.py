@@ -1,0 +1,300 @@
+"""The one gateway to the GitHub REST API (through PyGithub). Nothing else imports ``github``.
+
+Every answer is cached for the run, so a fact that two fields need costs one request, and every
+failure becomes :class:`GitHubUnavailable` so that the field that asked falls back. PyGithub's
+defaults are replaced on purpose:
+
+- ``retry``: PyGithub's default waits for a rate limit to reset (up to an hour). Here a 5xx or a
+  broken connection is retried once, quickly; a rate limit is waited for only when GitHub asks for
+  a short wait (``Retry-After`` up to :data:`MAX_RATE_LIMIT_WAIT`), within :data:`WAIT_BUDGET`
+  for the whole run; otherwise the field falls back at once.
+- ``seconds_between_requests`` / ``seconds_between_writes``: PyGithub sleeps 0.25 s / 1 s
+  between requests by default, to be kind to the secondary rate limit on bursts of writes. The
+  action makes at most a handful of reads and two writes, so it does not sleep.
+- ``lazy=True``: objects cost no request until a field that is not yet known is read.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import requests
+from github import Auth, Github, GithubException
+from github.PaginatedList import PaginatedList
+from github.PullRequest import PullRequest
+from urllib3.util.retry import Retry
+
+from .facts import (
+    CommitFacts,
+    Comparison,
+    DeploymentFacts,
+    DeploymentStatusFacts,
+    GitHubUnavailable,
+    PullRequestFacts,
+    ReleaseFacts,
+)
+
+TIMEOUT = 10
+MAX_RATE_LIMIT_WAIT = 10.0
+WAIT_BUDGET = 20.0
+PAGE = 30
+
+R = TypeVar("R")
+
+
+def quick_retry() -> Retry:
+    return Retry(
+        total=2,
+        connect=1,
+        read=0,  # a read that failed may have been served: don't repeat it blindly
+        status=1,
+        status_forcelist=(500, 502, 503, 504),
+        allowed_methods=frozenset({"GET"}),
+        backoff_factor=0.3,
+        backoff_max=2.0,
+        respect_retry_after_header=False,
+        raise_on_status=False,
+    )
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return _utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
+def _describe(error: GithubException) -> str:
+    message = error.message or (error.data.get("message") if isinstance(error.data, dict) else None)
+    return f"HTTP {error.status}" + (f": {message}" if message else "")
+
+
+class PyGithubFacts:
+    def __init__(self, api_url: str, token: str, repository: str, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._github = Github(
+            base_url=api_url,
+            auth=Auth.Token(token),
+            timeout=TIMEOUT,
+            retry=quick_retry(),
+            per_page=PAGE,
+            seconds_between_requests=None,
+            seconds_between_writes=None,
+            lazy=True,
+            user_agent="iftrue-deploy-action",
+        )
+        self._repo = self._github.get_repo(repository, lazy=True)
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        self._sleep = sleep
+        self._waited = 0.0
+
+    # --- plumbing: caching and turning every failure into GitHubUnavailable ---
+
+    def _fetch(self, key: tuple[Any, ...], fetch: Callable[[], R]) -> R:
+        if key in self._cache:
+            cached = self._cache[key]
+            if isinstance(cached, GitHubUnavailable):
+                raise cached
+            return cached  # type: ignore[no-any-return]
+        try:
+            value = self._with_rate_limit_wait(fetch)
+        except GitHubUnavailable as error:
+            self._cache[key] = error
+            raise
+        self._cache[key] = value
+        return value
+
+    def _with_rate_limit_wait(self, fetch: Callable[[], R]) -> R:
+        while True:
+            try:
+                return fetch()
+            except GithubException as error:
+                wait = self._short_wait(error)
+                if wait is None:
+                    raise GitHubUnavailable(_describe(error)) from None
+                self._waited += wait
+                self._sleep(wait)
+            except requests.exceptions.RequestException as error:
+                raise GitHubUnavailable(f"{type(error).__name__}: {str(error)[:200]}") from None
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                # A truncated or malformed answer (e.g. JSON cut off mid-way).
+                raise GitHubUnavailable(f"unreadable answer ({type(error).__name__})") from None
+
+    def _short_wait(self, error: GithubException) -> float | None:
+        """Seconds to wait before asking again, or None to fall back now."""
+        if error.status not in (403, 429):
+            return None
+        headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+        retry_after = headers.get("retry-after")
+        if retry_after is None or not retry_after.strip().isdigit():
+            return None
+        wait = float(retry_after)
+        if wait > MAX_RATE_LIMIT_WAIT or self._waited + wait > WAIT_BUDGET:
+            return None
+        return wait
+
+    # --- the facts ---
+
+    def pull_requests_for_commit(self, sha: str) -> list[PullRequestFacts]:
+        def fetch() -> list[PullRequestFacts]:
+            listed = self._repo.get_commit(sha).get_pulls().get_page(0)
+            return [self._pull(pr, with_commits=False) for pr in listed]
+
+        return self._fetch(("pulls-for", sha), fetch)
+
+    def pull_request(self, number: int) -> PullRequestFacts:
+        return self._fetch(("pull", number), lambda: self._pull(self._repo.get_pull(number), with_commits=True))
+
+    @staticmethod
+    def _pull(pr: PullRequest, with_commits: bool) -> PullRequestFacts:
+        # Only attributes that the commit's pull-request listing carries are read from listed pull
+        # requests; reading any other would make PyGithub fetch the whole pull request.
+        return PullRequestFacts(
+            number=pr.number,
+            title=pr.title or "",
+            head_branch=pr.head.ref or "",
+            labels=tuple(label.name.lower() for label in pr.labels),
+            merge_commit_sha=pr.merge_commit_sha,
+            merged=pr.merged_at is not None,
+            commits=pr.commits if with_commits else None,
+            html_url=pr.html_url,
+        )
+
+    def commit(self, ref: str) -> CommitFacts:
+        def fetch() -> CommitFacts:
+            found = self._repo.get_commit(ref)
+            return CommitFacts(sha=found.sha, message=found.commit.message or "")
+
+        return self._fetch(("commit", ref), fetch)
+
+    def compare(self, base: str, head: str) -> Comparison:
+        def fetch() -> Comparison:
+            # One request: the first page of commits comes with the comparison itself.
+            _headers, data = self._github.requester.requestJsonAndCheck(
+                "GET", f"{self._repo.url}/compare/{base}...{head}"
+            )
+            commits = data.get("commits") or []
+            subjects = tuple(
+                message.strip().splitlines()[0]
+                for item in commits
+                if isinstance(item, dict) and (message := (item.get("commit") or {}).get("message")) and message.strip()
+            )
+            total = data["total_commits"]
+            if not isinstance(total, int):
+                raise TypeError("total_commits is not a number")
+            return Comparison(total_commits=total, subjects=subjects)
+
+        return self._fetch(("compare", base, head), fetch)
+
+    def count_commits(self, ref: str) -> int:
+        return self._fetch(("count", ref), lambda: self._repo.get_commits(sha=ref).totalCount)
+
+    def run_started_at(self, run_id: str, attempt: str) -> datetime:
+        def fetch() -> datetime:
+            # The attempt's own start, so that a re-run is timed from when it started.
+            url = f"{self._repo.url}/actions/runs/{int(run_id)}"
+            if attempt.isdigit():
+                url += f"/attempts/{int(attempt)}"
+            _headers, data = self._github.requester.requestJsonAndCheck("GET", url)
+            started = _parse_time(data.get("run_started_at")) or _parse_time(data.get("created_at"))
+            if started is None:
+                raise ValueError("the run has no start time")
+            return started
+
+        return self._fetch(("run", run_id, attempt), fetch)
+
+    def releases(self) -> list[ReleaseFacts]:
+        def fetch() -> list[ReleaseFacts]:
+            return [
+                ReleaseFacts(
+                    id=release.id,
+                    tag=release.tag_name,
+                    name=release.title or "",
+                    body=release.body or "",
+                    html_url=release.html_url,
+                    draft=release.draft,
+                    prerelease=release.prerelease,
+                    published_at=_utc(release.published_at),
+                    target_commitish=release.target_commitish or "",
+                )
+                for release in self._repo.get_releases().get_page(0)
+            ]
+
+        return self._fetch(("releases",), fetch)
+
+    def deployments(self, environment: str, sha: str | None = None) -> list[DeploymentFacts]:
+        def fetch() -> list[DeploymentFacts]:
+            listed = (
+                self._repo.get_deployments(environment=environment, sha=sha)
+                if sha
+                else self._repo.get_deployments(environment=environment)
+            )
+            return [
+                DeploymentFacts(
+                    id=d.id,
+                    node_id=d.node_id,
+                    sha=d.sha,
+                    ref=d.ref,
+                    environment=d.environment,
+                    created_at=_utc(d.created_at),
+                )
+                for d in listed.get_page(0)
+            ]
+
+        return self._fetch(("deployments", environment, sha), fetch)
+
+    def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]:
+        def fetch() -> list[DeploymentStatusFacts]:
+            from github.DeploymentStatus import DeploymentStatus
+
+            listed: PaginatedList[DeploymentStatus] = PaginatedList(
+                DeploymentStatus,
+                self._github.requester,
+                f"{self._repo.url}/deployments/{int(deployment_id)}/statuses",
+                None,
+            )
+            return [
+                DeploymentStatusFacts(state=s.state, created_at=_utc(s.created_at), target_url=s.target_url)
+                for s in listed.get_page(0)
+            ]
+
+        return self._fetch(("statuses", deployment_id), fetch)
+
+    def create_deployment(
+        self, sha: str, ref: str, environment: str, state: str, log_url: str | None
+    ) -> DeploymentFacts:
+        def create() -> DeploymentFacts:
+            deployment = self._repo.create_deployment(
+                ref=ref,
+                environment=environment,
+                auto_merge=False,
+                required_contexts=[],
+                description="Reported to iftrue",
+                production_environment=environment == "production",
+                transient_environment=False,
+            )
+            # target_url is the status's log link (GitHub calls it log_url in the API).
+            if log_url:
+                deployment.create_status(state, target_url=log_url, environment=environment, auto_inactive=True)
+            else:
+                deployment.create_status(state, environment=environment, auto_inactive=True)
+            return DeploymentFacts(
+                id=deployment.id,
+                node_id=deployment.node_id,
+                sha=deployment.sha,
+                ref=deployment.ref,
+                environment=deployment.environment,
+                created_at=_utc(deployment.created_at),
+            )
+
+        return self._fetch(("create-deployment", sha, environment), create)

@@ -1,0 +1,185 @@
+"""A stand-in for iftrue's ``POST /v1/organization/deployment`` that validates strictly.
+
+It checks what the iftrue page documents: the Bearer token, JSON body, required fields, types,
+the status enum (spelled ``succes``) and no unknown keys. Faults can be queued to answer the next
+requests with an error, a delay, a broken connection or a non-JSON body.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+PATH = "/v1/organization/deployment"
+FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "title": ((str,), True),
+    "changelog": ((str,), False),
+    "url": ((str,), False),
+    "branch": ((str,), True),
+    "commit_id": ((str,), True),
+    "deployment_duration": ((int, float), False),
+    "is_fix": ((bool,), False),
+    "is_hotfix": ((bool,), False),
+    "is_forced": ((bool,), False),
+    "commits_count": ((int,), False),
+    "repository_url": ((str,), True),
+    "member_id": ((str,), True),
+    "pull_request_number": ((int,), True),
+    "deployment_node_id": ((str,), False),
+    "status": ((str,), False),
+}
+STATUSES = ("succes", "in_progress", "fail")
+
+
+def validate(body: Any) -> list[str]:
+    """Every way the body breaks the documented request schema."""
+    if not isinstance(body, dict):
+        return ["body is not a JSON object"]
+    problems = [f"unknown field {key!r}" for key in body if key not in FIELDS]
+    for key, (types, required) in FIELDS.items():
+        if key not in body:
+            if required:
+                problems.append(f"{key} is required")
+            continue
+        value = body[key]
+        if value is None:
+            problems.append(f"{key} is null")
+        elif isinstance(value, bool) and bool not in types:
+            problems.append(f"{key} must be {types[0].__name__}, not a boolean")
+        elif not isinstance(value, types):
+            problems.append(f"{key} must be {'/'.join(t.__name__ for t in types)}")
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            problems.append(f"{key} must not be negative")
+    if body.get("status", "succes") not in STATUSES:
+        problems.append(f"status must be one of {', '.join(STATUSES)}")
+    return problems
+
+
+@dataclass
+class Fault:
+    status: int = 503
+    body: bytes = b'{"message": "Service Unavailable"}'
+    headers: dict[str, str] = field(default_factory=dict)
+    # "close": close the connection without answering after reading the request;
+    # "delay": sleep `delay` seconds before answering normally.
+    kind: str = "http"
+    delay: float = 0.0
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: Any
+    answered: int
+
+
+class IftrueStandIn:
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.requests: list[Received] = []
+        self.records: list[dict[str, Any]] = []
+        self.faults: list[Fault] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> IftrueStandIn:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+            def answer(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:  # noqa: N802
+                self.answer(404, b'{"message": "Not Found"}')
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                try:
+                    body: Any = json.loads(raw)
+                except ValueError:
+                    body = None
+                with standin._lock:
+                    fault = standin.faults.pop(0) if standin.faults else None
+                headers = dict(self.headers.items())
+                if fault is not None and fault.kind == "close":
+                    standin.requests.append(Received(headers, body, 0))
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                if fault is not None and fault.kind == "delay":
+                    import time
+
+                    time.sleep(fault.delay)
+                    fault = None
+                if fault is not None:
+                    standin.requests.append(Received(headers, body, fault.status))
+                    self.answer(fault.status, fault.body, fault.headers)
+                    return
+                status, answer = standin.handle(self.path, headers, body)
+                standin.requests.append(Received(headers, body, status))
+                self.answer(status, json.dumps(answer).encode())
+
+        return Handler
+
+    def handle(self, path: str, headers: dict[str, str], body: Any) -> tuple[int, dict[str, Any]]:
+        if path != PATH:
+            return 404, {"message": f"Cannot POST {path}"}
+        if headers.get("Authorization") != f"Bearer {self.token}":
+            return 401, {"message": "Unauthorized: invalid token"}
+        if "application/json" not in headers.get("Content-Type", ""):
+            return 400, {"message": "Content-Type must be application/json"}
+        problems = validate(body)
+        if problems:
+            return 422, {"message": "; ".join(problems)}
+        record = dict(body)
+        self.records.append(record)
+        return 201, {
+            "id": str(uuid.uuid4()),
+            "triggered_by": "webhook",
+            "title": record["title"],
+            "changelog": record.get("changelog"),
+            "is_hotfix": record.get("is_hotfix", False),
+            "is_forced": record.get("is_forced", False),
+            "is_fix": record.get("is_fix", False),
+            "commits_count": record.get("commits_count", 0),
+            "organization_id": str(uuid.uuid4()),
+            "repository_id": str(uuid.uuid4()),
+            "pusher_id": str(uuid.uuid4()),
+            "url": record.get("url"),
+            "branch": record["branch"],
+            "commit_id": record["commit_id"],
+            "deployment_duration": record.get("deployment_duration"),
+            "node_id": record.get("deployment_node_id"),
+            "status": record.get("status", "succes"),
+        }

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from .client import IftrueClient, ReportError
+from .client import IftrueClient, ReportError, RetryPolicy
 from .derive import Notes, Skip, derive_record
 from .facts import GitHubFacts
 from .report import payload_json, record_outputs, summary_markdown
@@ -51,7 +51,12 @@ def run_once(
         return 0
 
     assert settings.iftrue_token is not None  # enforced by the settings unless dry-run
-    client = IftrueClient(settings.api_url, settings.iftrue_token, log=commands.info)
+    client = IftrueClient(
+        settings.api_url,
+        settings.iftrue_token,
+        policy=RetryPolicy(base_delay=settings.retry_base_delay),
+        log=commands.info,
+    )
     try:
         sent = client.send(record.payload())
     except ReportError as error:

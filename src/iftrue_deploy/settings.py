@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 from urllib.parse import urlsplit
@@ -118,11 +118,18 @@ class Settings:
     backfill_since: str | None = None
     backfill_source: BackfillSource = "releases"
     runner: RunnerEnv = field(default_factory=RunnerEnv)
+    # First back-off of the iftrue retries, in seconds (IFTRUE_RETRY_BASE_DELAY; for tests).
+    retry_base_delay: float = 1.0
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
         inputs = ActionInputs(environ)
-        return settings_from_inputs(inputs, runner_from_environ(environ))
+        settings = settings_from_inputs(inputs, runner_from_environ(environ))
+        raw_delay = environ.get("IFTRUE_RETRY_BASE_DELAY", "").strip()
+        if raw_delay:
+            delay = parse_non_negative("IFTRUE_RETRY_BASE_DELAY", raw_delay)
+            settings = replace(settings, retry_base_delay=delay)
+        return settings
 
 
 class ActionInputs:

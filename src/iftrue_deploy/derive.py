@@ -551,6 +551,12 @@ class Derivation:
             )
             if created is not None:
                 return created.node_id
+        if self.recent_deployments is None:
+            self.notes.notice(
+                "deployment_node_id is left out: GitHub Deployments could not be looked up "
+                "(set deployment-node-id, or give a github-token)."
+            )
+            return None
         self.notes.notice(
             f"No GitHub Deployment was found for commit {self.commit_id[:7]} in environment "
             f"{self.settings.environment!r}; deployment_node_id is left out "

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tests.standins.iftrue import IftrueStandIn
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,6 @@ import socket
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
 from tests.standins.iftrue import IftrueStandIn
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tests.conftest import IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
 from tests.standins.iftrue import IftrueStandIn
 

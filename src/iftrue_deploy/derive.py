@@ -517,7 +517,8 @@ class Derivation:
                 f"the statuses of deployment {candidate.id}",
                 partial(self.facts.deployment_statuses, candidate.id),
             )
-            if statuses and statuses[0].state == "success":
+            # GitHub turns a successful deployment "inactive" when a newer one succeeds.
+            if statuses and statuses[0].state in ("success", "inactive"):
                 return candidate
         return None
 

@@ -93,7 +93,7 @@ class PyGithubFacts:
             lazy=True,
             user_agent="iftrue-deploy-action",
         )
-        self._repo = self._github.get_repo(repository, lazy=True)
+        self._repo = self._github.get_repo(repository)  # lazy: no request
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._sleep = sleep
         self._waited = 0.0
@@ -173,7 +173,9 @@ class PyGithubFacts:
     def commit(self, ref: str) -> CommitFacts:
         def fetch() -> CommitFacts:
             found = self._repo.get_commit(ref)
-            return CommitFacts(sha=found.sha, message=found.commit.message or "")
+            # Reading the message fetches the commit; before that, a lazy commit's sha is the ref.
+            message = found.commit.message or ""
+            return CommitFacts(sha=found.sha.lower(), message=message)
 
         return self._fetch(("commit", ref), fetch)
 

@@ -77,7 +77,8 @@ def _b64(text: str) -> str:
 
 
 def _stable_int(text: str, digits: int = 9) -> int:
-    return int(hashlib.sha1(text.encode()).hexdigest(), 16) % 10**digits
+    number: int = int(hashlib.sha1(text.encode()).hexdigest(), 16)
+    return number % int(10**digits)
 
 
 def not_found_body(documentation_url: str = DOCS) -> dict[str, Any]:
@@ -188,14 +189,15 @@ class GitHubStandIn:
         self._next_status_id = 1
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval so that stop() returns quickly (shutdown waits for the next poll).
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
     # ------------------------------------------------------------------ lifecycle
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def full_name(self) -> str:
@@ -583,6 +585,7 @@ class GitHubStandIn:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
             def version_string(self) -> str:
                 return "GitHub.com"
 
@@ -591,7 +594,7 @@ class GitHubStandIn:
 
             def read_body(self) -> bytes:
                 if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-                    chunks = []
+                    chunks: list[bytes] = []
                     while True:
                         size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                         if size == 0:
@@ -611,8 +614,9 @@ class GitHubStandIn:
                     if key.lower() != "content-length":
                         self.send_header(key, value)
                 self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                # Headers and body in one write: two small writes meet the client's delayed ACK (~40 ms).
+                self._headers_buffer.append(b"\r\n" + body)  # type: ignore[attr-defined]
+                self.flush_headers()
 
             def serve(self) -> None:
                 standin._serve(self, self.command, self.read_body())

@@ -255,6 +255,9 @@ class Derivation:
             message = self.event.head_commit_message
             if message:
                 return message
+        # The compare that counts the commits carries the head commit's message: no extra request.
+        if self.compare_base is not None and self.comparison is not None and self.comparison.head_message:
+            return self.comparison.head_message
         found = self.ask("the commit message", lambda: self.facts.commit(self.commit_id))
         return found.message if found else None
 

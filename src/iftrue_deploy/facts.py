@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -42,6 +43,8 @@ class CommitFacts:
 class Comparison:
     total_commits: int
     subjects: tuple[str, ...]
+    # The head commit's message, when the first page of commits reaches the head.
+    head_message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class DeploymentFacts:
     ref: str
     environment: str
     created_at: datetime | None
+    creator_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class ReleaseFacts:
     prerelease: bool
     published_at: datetime | None
     target_commitish: str
+    author_id: int | None = None
 
 
 class GitHubFacts(Protocol):
@@ -92,6 +97,18 @@ class GitHubFacts(Protocol):
     def releases(self) -> list[ReleaseFacts]: ...
 
     def deployments(self, environment: str, sha: str | None = None) -> list[DeploymentFacts]: ...
+
+    def all_releases(self) -> Iterator[ReleaseFacts]:
+        """Every release, newest first, a page at a time (for a backfill)."""
+        ...
+
+    def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
+        """Every deployment in the environment, newest first, a page at a time (for a backfill)."""
+        ...
+
+    def rate_limit(self) -> tuple[int, float] | None:
+        """(requests remaining, epoch seconds of the reset) as of the last answer, without asking."""
+        ...
 
     def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]: ...
 
@@ -132,6 +149,15 @@ class NoGitHub:
 
     def deployments(self, environment: str, sha: str | None = None) -> list[DeploymentFacts]:
         raise self._no()
+
+    def all_releases(self) -> Iterator[ReleaseFacts]:
+        raise self._no()
+
+    def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
+        raise self._no()
+
+    def rate_limit(self) -> tuple[int, float] | None:
+        return None
 
     def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]:
         raise self._no()

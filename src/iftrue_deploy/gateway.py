@@ -17,12 +17,15 @@ defaults are replaced on purpose:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import requests
 from github import Auth, Github, GithubException
+from github.Deployment import Deployment
+from github.GitRelease import GitRelease
 from github.PaginatedList import PaginatedList
 from github.PullRequest import PullRequest
 from urllib3.util.retry import Retry
@@ -40,7 +43,7 @@ from .facts import (
 TIMEOUT = 10
 MAX_RATE_LIMIT_WAIT = 10.0
 WAIT_BUDGET = 20.0
-PAGE = 30
+PAGE = 100
 
 R = TypeVar("R")
 
@@ -73,6 +76,33 @@ def _parse_time(value: Any) -> datetime | None:
         return _utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
     except ValueError:
         return None
+
+
+def _release(release: GitRelease) -> ReleaseFacts:
+    return ReleaseFacts(
+        id=release.id,
+        tag=release.tag_name,
+        name=release.title or "",
+        body=release.body or "",
+        html_url=release.html_url,
+        draft=release.draft,
+        prerelease=release.prerelease,
+        published_at=_utc(release.published_at),
+        target_commitish=release.target_commitish or "",
+        author_id=release.author.id if release.author else None,
+    )
+
+
+def _deployment(deployment: Deployment) -> DeploymentFacts:
+    return DeploymentFacts(
+        id=deployment.id,
+        node_id=deployment.node_id,
+        sha=deployment.sha,
+        ref=deployment.ref,
+        environment=deployment.environment,
+        created_at=_utc(deployment.created_at),
+        creator_id=deployment.creator.id if deployment.creator else None,
+    )
 
 
 def _describe(error: GithubException) -> str:
@@ -194,7 +224,9 @@ class PyGithubFacts:
             total = data["total_commits"]
             if not isinstance(total, int):
                 raise TypeError("total_commits is not a number")
-            return Comparison(total_commits=total, subjects=subjects)
+            last = commits[-1] if commits and isinstance(commits[-1], dict) else {}
+            head_message = (last.get("commit") or {}).get("message") if last.get("sha") == head else None
+            return Comparison(total_commits=total, subjects=subjects, head_message=head_message)
 
         return self._fetch(("compare", base, head), fetch)
 
@@ -216,23 +248,34 @@ class PyGithubFacts:
         return self._fetch(("run", run_id, attempt), fetch)
 
     def releases(self) -> list[ReleaseFacts]:
-        def fetch() -> list[ReleaseFacts]:
-            return [
-                ReleaseFacts(
-                    id=release.id,
-                    tag=release.tag_name,
-                    name=release.title or "",
-                    body=release.body or "",
-                    html_url=release.html_url,
-                    draft=release.draft,
-                    prerelease=release.prerelease,
-                    published_at=_utc(release.published_at),
-                    target_commitish=release.target_commitish or "",
-                )
-                for release in self._repo.get_releases().get_page(0)
-            ]
+        return self._fetch(("releases",), lambda: [_release(r) for r in self._repo.get_releases().get_page(0)])
 
-        return self._fetch(("releases",), fetch)
+    def all_releases(self) -> Iterator[ReleaseFacts]:
+        return self._pages(lambda page: [_release(r) for r in self._repo.get_releases().get_page(page)])
+
+    def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
+        return self._pages(
+            lambda page: [_deployment(d) for d in self._repo.get_deployments(environment=environment).get_page(page)]
+        )
+
+    def _pages(self, fetch_page: Callable[[int], list[R]]) -> Iterator[R]:
+        """Pages fetched one at a time, as the walk needs them; each failure is GitHubUnavailable."""
+        page = 0
+        while True:
+            items = self._with_rate_limit_wait(partial(fetch_page, page))
+            yield from items
+            if len(items) < PAGE:
+                return
+            page += 1
+
+    def rate_limit(self) -> tuple[int, float] | None:
+        # The requester's own record of the last answer's headers: Github.rate_limiting would
+        # spend a request on /rate_limit when nothing has been asked yet.
+        requester = self._github.requester
+        remaining, _limit = requester.rate_limiting
+        if remaining < 0:
+            return None
+        return remaining, float(requester.rate_limiting_resettime)
 
     def deployments(self, environment: str, sha: str | None = None) -> list[DeploymentFacts]:
         def fetch() -> list[DeploymentFacts]:
@@ -241,17 +284,7 @@ class PyGithubFacts:
                 if sha
                 else self._repo.get_deployments(environment=environment)
             )
-            return [
-                DeploymentFacts(
-                    id=d.id,
-                    node_id=d.node_id,
-                    sha=d.sha,
-                    ref=d.ref,
-                    environment=d.environment,
-                    created_at=_utc(d.created_at),
-                )
-                for d in listed.get_page(0)
-            ]
+            return [_deployment(d) for d in listed.get_page(0)]
 
         return self._fetch(("deployments", environment, sha), fetch)
 
@@ -290,13 +323,6 @@ class PyGithubFacts:
                 deployment.create_status(state, target_url=log_url, environment=environment, auto_inactive=True)
             else:
                 deployment.create_status(state, environment=environment, auto_inactive=True)
-            return DeploymentFacts(
-                id=deployment.id,
-                node_id=deployment.node_id,
-                sha=deployment.sha,
-                ref=deployment.ref,
-                environment=deployment.environment,
-                created_at=_utc(deployment.created_at),
-            )
+            return _deployment(deployment)
 
         return self._fetch(("create-deployment", sha, environment), create)

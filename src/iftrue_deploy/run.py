@@ -8,7 +8,7 @@ from typing import Any
 
 from .client import IftrueClient, ReportError, RetryPolicy
 from .derive import Notes, Skip, derive_record
-from .facts import GitHubFacts
+from .facts import GitHubFacts, NoGitHub
 from .report import payload_json, record_outputs, summary_markdown
 from .settings import InputError, Settings
 from .workflow import WorkflowCommands
@@ -22,6 +22,14 @@ def run_once(
     now: Callable[[], datetime],
 ) -> int:
     facts, why_not = facts_factory(settings)
+    if settings.backfill_since:
+        if why_not or isinstance(facts, NoGitHub):
+            reason = why_not or getattr(facts, "reason", "")
+            commands.error(f"Input 'backfill-since': a backfill reads the history from the GitHub API; {reason}.")
+            return 1
+        from .backfill import Backfill
+
+        return Backfill(settings, payload, facts, commands, now).run()
     if why_not:
         commands.notice(why_not)
     notes = Notes()

@@ -58,7 +58,12 @@ def main(
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> int:
     environ = os.environ if environ is None else environ
-    commands = WorkflowCommands(environ.get("GITHUB_OUTPUT", ""), environ.get("GITHUB_STEP_SUMMARY", ""), stream)
+    commands = WorkflowCommands(
+        environ.get("GITHUB_OUTPUT", ""),
+        environ.get("GITHUB_STEP_SUMMARY", ""),
+        stream,
+        plain=environ.get("GITHUB_ACTIONS") != "true",
+    )
     # Mask before anything else is printed, even before the inputs are validated.
     raw_inputs = ActionInputs(environ)
     commands.mask(raw_inputs.get("iftrue-token"))

@@ -30,7 +30,11 @@ class WorkflowCommands:
         output_path: str = "",
         summary_path: str = "",
         stream: TextIO | None = None,
+        plain: bool = False,
     ) -> None:
+        # plain: outside GitHub Actions, annotations are "error: …" lines and nothing is masked
+        # by the runner (secrets are still scrubbed from everything printed).
+        self._plain = plain
         self._output_path = output_path
         self._summary_path = summary_path
         self._stream = stream if stream is not None else sys.stdout
@@ -41,6 +45,8 @@ class WorkflowCommands:
         if not secret:
             return
         self._secrets.append(secret)
+        if self._plain:
+            return
         for line in secret.splitlines() or [secret]:
             if line.strip():
                 self._write(f"::add-mask::{escape_data(line)}")
@@ -53,6 +59,9 @@ class WorkflowCommands:
 
     def annotate(self, level: Level, message: str, title: str | None = None) -> None:
         self.counts[level] += 1
+        if self._plain:
+            self._write(f"{level}: " + (f"{title}: " if title else "") + self.scrub(message))
+            return
         props = f" title={escape_property(title)}" if title else ""
         self._write(f"::{level}{props}::{escape_data(self.scrub(message))}")
 
@@ -71,6 +80,11 @@ class WorkflowCommands:
             self._write(" " + line if line.startswith("::") else line)
 
     def group(self, title: str, lines: Iterable[str]) -> None:
+        if self._plain:
+            self._write(title)
+            for line in lines:
+                self._write(self.scrub(line))
+            return
         self._write(f"::group::{escape_data(title)}")
         for line in lines:
             self.info(line)

@@ -15,11 +15,12 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
 
-from .client import IftrueClient, ReportError, RetryPolicy
+from .client import ReportError
 from .derive import Derivation, Event, Notes, Skip
 from .facts import DeploymentFacts, GitHubFacts, GitHubUnavailable, ReleaseFacts
 from .record import DeploymentRecord
 from .report import cell, link
+from .run import iftrue_client
 from .settings import InputError, Settings
 from .workflow import WorkflowCommands
 
@@ -236,12 +237,7 @@ class Backfill:
         self.client = (
             None
             if settings.dry_run or settings.iftrue_token is None
-            else IftrueClient(
-                settings.api_url,
-                settings.iftrue_token,
-                policy=RetryPolicy(base_delay=settings.retry_base_delay),
-                log=commands.info,
-            )
+            else iftrue_client(settings, settings.iftrue_token, commands)
         )
 
     def derivations(self) -> Iterator[tuple[str, Callable[[Notes], Derivation]]]:

@@ -62,8 +62,10 @@ class IftrueClient:
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         log: Callable[[str], None] = lambda _message: None,
+        read_timeout: float = READ_TIMEOUT,
     ) -> None:
         self._url = api_url.rstrip("/") + DEPLOYMENT_PATH
+        self._read_timeout = read_timeout
         self._token = token
         self._session = session if session is not None else NoCrossHostAuthSession()
         self._policy = policy or RetryPolicy()
@@ -85,7 +87,7 @@ class IftrueClient:
             retry_after: str | None = None
             try:
                 response = self._session.post(
-                    self._url, data=body, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
+                    self._url, data=body, headers=headers, timeout=(CONNECT_TIMEOUT, self._read_timeout)
                 )
             except requests.exceptions.ConnectTimeout:
                 problem = f"could not connect to {self._url} within {CONNECT_TIMEOUT:g} s"
@@ -93,7 +95,7 @@ class IftrueClient:
                 # The request was sent: iftrue may have recorded it. It has no idempotency key,
                 # so a blind retry could record this deployment twice.
                 raise ReportError(
-                    f"iftrue did not answer within {READ_TIMEOUT:g} s after the deployment was sent; "
+                    f"iftrue did not answer within {self._read_timeout:g} s after the deployment was sent; "
                     "it may or may not have been recorded, and it was not sent again because iftrue "
                     "has no idempotency key and a retry could record it twice. Check iftrue before "
                     "re-running this job."

@@ -14,6 +14,16 @@ from .settings import InputError, Settings
 from .workflow import WorkflowCommands
 
 
+def iftrue_client(settings: Settings, token: str, commands: WorkflowCommands) -> IftrueClient:
+    return IftrueClient(
+        settings.api_url,
+        token,
+        policy=RetryPolicy(base_delay=settings.retry_base_delay),
+        read_timeout=settings.read_timeout,
+        log=commands.info,
+    )
+
+
 def run_once(
     settings: Settings,
     payload: dict[str, Any],
@@ -59,12 +69,7 @@ def run_once(
         return 0
 
     assert settings.iftrue_token is not None  # enforced by the settings unless dry-run
-    client = IftrueClient(
-        settings.api_url,
-        settings.iftrue_token,
-        policy=RetryPolicy(base_delay=settings.retry_base_delay),
-        log=commands.info,
-    )
+    client = iftrue_client(settings, settings.iftrue_token, commands)
     try:
         sent = client.send(record.payload())
     except ReportError as error:

@@ -7,11 +7,14 @@ and every problem is an :class:`InputError` that names the input and what was ex
 
 from __future__ import annotations
 
+import base64
 import ipaddress
+import json
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -118,8 +121,10 @@ class Settings:
     backfill_since: str | None = None
     backfill_source: BackfillSource = "releases"
     runner: RunnerEnv = field(default_factory=RunnerEnv)
-    # First back-off of the iftrue retries, in seconds (IFTRUE_RETRY_BASE_DELAY; for tests).
+    # First back-off of the iftrue retries and the read timeout, in seconds
+    # (IFTRUE_RETRY_BASE_DELAY, IFTRUE_READ_TIMEOUT: for tests and unusual networks).
     retry_base_delay: float = 1.0
+    read_timeout: float = 30.0
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -127,8 +132,10 @@ class Settings:
         settings = settings_from_inputs(inputs, runner_from_environ(environ))
         raw_delay = environ.get("IFTRUE_RETRY_BASE_DELAY", "").strip()
         if raw_delay:
-            delay = parse_non_negative("IFTRUE_RETRY_BASE_DELAY", raw_delay)
-            settings = replace(settings, retry_base_delay=delay)
+            settings = replace(settings, retry_base_delay=parse_non_negative("IFTRUE_RETRY_BASE_DELAY", raw_delay))
+        raw_timeout = environ.get("IFTRUE_READ_TIMEOUT", "").strip()
+        if raw_timeout:
+            settings = replace(settings, read_timeout=parse_non_negative("IFTRUE_READ_TIMEOUT", raw_timeout))
         return settings
 
 
@@ -245,6 +252,31 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_jwt(name: str, token: str, now: float | None = None) -> None:
+    """The iftrue token must be a JWT that has not expired. The signature is iftrue's to check.
+
+    Decoded by hand (base64url JSON) rather than with PyJWT: PyJWT imports `cryptography` where it
+    is installed, which costs more start-up time than the whole check is worth.
+    """
+    parts = token.split(".")
+    problem = "expected the iftrue JWT (three base64url parts separated by dots), got something else"
+    if len(parts) != 3 or not all(re.fullmatch(r"[A-Za-z0-9_-]+", part) for part in parts[:2]):
+        raise InputError(name, problem)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+        json.loads(base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        raise InputError(name, problem) from None
+    if not isinstance(claims, dict):
+        raise InputError(name, problem)
+    expires = claims.get("exp")
+    if isinstance(expires, (int, float)) and not isinstance(expires, bool):
+        current = time.time() if now is None else now
+        if expires <= current:
+            when = datetime.fromtimestamp(expires, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+            raise InputError(name, f"the iftrue token expired on {when}; ask the iftrue team for a new one")
+
+
 def parse_labels(value: str) -> tuple[str, ...]:
     return tuple(label.strip().lower() for label in value.split(",") if label.strip())
 
@@ -309,6 +341,8 @@ def settings_from_inputs(inputs: ActionInputs, runner: RunnerEnv) -> Settings:
             "iftrue-token",
             "required (the iftrue JWT, e.g. ${{ secrets.IFTRUE_TOKEN }}) unless dry-run is true",
         )
+    if iftrue_token is not None:
+        check_jwt("iftrue-token", iftrue_token)
     raw_url = opt("api-url")
     raw_since = opt("backfill-since")
     unit = parse_choice("duration-unit", opt("duration-unit") or "minutes", ("minutes", "seconds"))

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from iftrue_deploy.settings import InputError, Settings, parse_api_url, parse_status
+import base64
+import json
+
+from iftrue_deploy.settings import InputError, Settings, check_jwt, parse_api_url, parse_status
+from tests.conftest import IFTRUE_TOKEN as TOKEN
 
 
 def settings(**env: str) -> Settings:
@@ -12,22 +16,22 @@ def settings(**env: str) -> Settings:
 
 
 def test_hyphenated_name_wins_and_underscore_form_is_accepted() -> None:
-    s = settings(**{"INPUT_IFTRUE-TOKEN": "t1", "INPUT_API_URL": "https://x.example", "INPUT_IS-FIX": "TRUE"})
-    assert s.iftrue_token == "t1"
+    s = settings(**{"INPUT_IFTRUE-TOKEN": TOKEN, "INPUT_API_URL": "https://x.example", "INPUT_IS-FIX": "TRUE"})
+    assert s.iftrue_token == TOKEN
     assert s.api_url == "https://x.example"
     assert s.overrides.is_fix is True
 
 
 def test_empty_inputs_are_unset() -> None:
-    s = settings(**{"INPUT_IFTRUE-TOKEN": "t", "INPUT_TITLE": "  ", "INPUT_ENVIRONMENT": "", "INPUT_FIX-LABELS": ""})
+    s = settings(**{"INPUT_IFTRUE-TOKEN": TOKEN, "INPUT_TITLE": "  ", "INPUT_ENVIRONMENT": "", "INPUT_FIX-LABELS": ""})
     assert s.overrides.title is None
     assert s.environment == "production"
     assert s.fix_labels == ("bug", "fix")
 
 
 def test_repr_hides_both_tokens() -> None:
-    s = settings(**{"INPUT_IFTRUE-TOKEN": "iftrue-secret", "INPUT_GITHUB-TOKEN": "ghs_secret"})
-    assert "iftrue-secret" not in repr(s) and "ghs_secret" not in repr(s)
+    s = settings(**{"INPUT_IFTRUE-TOKEN": TOKEN, "INPUT_GITHUB-TOKEN": "ghs_secret"})
+    assert TOKEN not in repr(s) and "ghs_secret" not in repr(s)
 
 
 def test_token_not_needed_for_a_dry_run() -> None:
@@ -66,3 +70,27 @@ def test_labels_are_lowercased_and_trimmed() -> None:
     s = settings(**{"INPUT_DRY-RUN": "true", "INPUT_FIX-LABELS": " Bug , type: fix,,", "INPUT_HOTFIX-LABELS": "P0"})
     assert s.fix_labels == ("bug", "type: fix")
     assert s.hotfix_labels == ("p0",)
+
+
+def jwt_with(claims: dict[str, object]) -> str:
+    def part(data: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.c2ln"
+
+
+@pytest.mark.parametrize("token", ["not-a-jwt", "a.b", "a.b.c.d", "eyJ.eyJ.x", "%%%.@@@.x"])
+def test_token_that_is_not_a_jwt(token: str) -> None:
+    with pytest.raises(InputError, match="'iftrue-token': expected the iftrue JWT") as raised:
+        settings(**{"INPUT_IFTRUE-TOKEN": token})
+    assert token not in str(raised.value)
+
+
+def test_expired_token_says_when() -> None:
+    with pytest.raises(InputError, match="expired on 2023-11-14 22:13 UTC"):
+        check_jwt("iftrue-token", jwt_with({"exp": 1700000000}))
+
+
+def test_token_without_expiry_or_in_date_is_accepted() -> None:
+    check_jwt("iftrue-token", jwt_with({"sub": "org"}))
+    check_jwt("iftrue-token", jwt_with({"exp": 1700000000}), now=1600000000)

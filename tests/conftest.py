@@ -128,7 +128,26 @@ def run_action(env: dict[str, str], inputs: dict[str, str], timeout: float = 60)
     )
     outputs_raw = Path(env["GITHUB_OUTPUT"]).read_text() if env.get("GITHUB_OUTPUT") else ""
     summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text() if env.get("GITHUB_STEP_SUMMARY") else ""
-    return ActionRun(done.returncode, done.stdout, done.stderr, parse_outputs(outputs_raw), outputs_raw, summary)
+    run = ActionRun(done.returncode, done.stdout, done.stderr, parse_outputs(outputs_raw), outputs_raw, summary)
+    # Every end-to-end run, whatever it tests, is also scanned for leaked tokens.
+    secrets = [full.get(name, "") for name in ("INPUT_IFTRUE-TOKEN", "INPUT_IFTRUE_TOKEN", "INPUT_GITHUB-TOKEN")]
+    leaks = leaked(run, [s.strip() for s in secrets if len(s.strip()) >= 8])
+    assert not leaks, f"tokens leaked: {leaks}"
+    return run
+
+
+def leaked(run: ActionRun, secrets: list[str]) -> list[str]:
+    """Where any secret appears in stdout, stderr, the outputs file or the summary, except on the
+    ``::add-mask::`` line that hides it from the log."""
+    places = []
+    for secret in secrets:
+        for line in run.stdout.splitlines():
+            if secret in line and line != f"::add-mask::{secret}":
+                places.append(f"stdout: {line[:80]}")
+        for name, text in (("stderr", run.stderr), ("outputs", run.outputs_raw), ("summary", run.summary)):
+            if secret in text:
+                places.append(name)
+    return places
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.conftest import IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
 from tests.standins.iftrue import Fault, IftrueStandIn
 
@@ -58,3 +59,95 @@ def test_failure_is_a_warning_when_fail_on_error_is_false(tmp_path: Path, iftrue
     assert run.commands("error") == []
     assert any("rejected" in line for line in run.commands("warning"))
     assert "not reported" in run.summary
+
+
+def test_503_twice_then_success_records_once(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    iftrue.faults += [Fault(503), Fault(503)]
+    run = send(tmp_path, iftrue)
+    assert run.returncode == 0, run.stdout
+    assert [r.answered for r in iftrue.requests] == [503, 503, 201]
+    assert len(iftrue.records) == 1
+
+
+def test_429_without_retry_after_backs_off(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(429, b'{"message": "slow down"}'))
+    run = send(tmp_path, iftrue)
+    assert run.returncode == 0, run.stdout
+    assert [r.answered for r in iftrue.requests] == [429, 201]
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_gateway_errors_are_retried(tmp_path: Path, iftrue: IftrueStandIn, status: int) -> None:
+    iftrue.faults.append(Fault(status, b"<html>Bad Gateway</html>"))
+    run = send(tmp_path, iftrue)
+    assert run.returncode == 0, run.stdout
+    assert [r.answered for r in iftrue.requests] == [status, 201]
+
+
+def test_500_is_not_retried(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(500, b'{"message": "database is down"}'))
+    run = send(tmp_path, iftrue)
+    assert run.returncode == 1
+    assert len(iftrue.requests) == 1
+    errors = run.commands("error")
+    assert len(errors) == 1 and "HTTP 500" in errors[0] and "database is down" in errors[0]
+
+
+def test_retries_are_bounded(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    iftrue.faults += [Fault(503) for _ in range(8)]
+    run = send(tmp_path, iftrue)
+    assert run.returncode == 1
+    assert len(iftrue.requests) == 5
+    errors = run.commands("error")
+    assert len(errors) == 1 and "gave up after 5 attempt(s)" in errors[0]
+
+
+def test_connection_reset_after_sending_is_not_retried(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(kind="close"))
+    run = send(tmp_path, iftrue)
+    assert run.returncode == 1
+    assert len(iftrue.requests) == 1
+    errors = run.commands("error")
+    assert len(errors) == 1 and "may or may not have been recorded" in errors[0] and "twice" in errors[0]
+
+
+def test_read_timeout_after_sending_is_not_retried(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(kind="delay", delay=3))
+    env = github_env(tmp_path, "push", event_payload("push-branch-created"))
+    env["IFTRUE_READ_TIMEOUT"] = "0.5"
+    run = run_action(env, {"iftrue-token": IFTRUE_TOKEN, "api-url": iftrue.url})
+    assert run.returncode == 1
+    errors = run.commands("error")
+    assert len(errors) == 1
+    assert "did not answer within 0.5 s" in errors[0] and "could record it twice" in errors[0]
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_success_with_a_body_that_is_not_json(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(200, b"<html>OK</html>"))
+    run = send(tmp_path, iftrue)
+    assert run.returncode == 1
+    assert len(iftrue.requests) == 1
+    errors = run.commands("error")
+    assert len(errors) == 1 and "not JSON" in errors[0] and "probably recorded" in errors[0]
+
+
+def test_redirect_to_another_host_does_not_carry_the_token(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    elsewhere = IftrueStandIn(IFTRUE_TOKEN).start()
+    try:
+        iftrue.faults.append(Fault(307, b"", {"Location": f"{elsewhere.url}/v1/organization/deployment"}))
+        run = send(tmp_path, iftrue)
+        assert len(elsewhere.requests) == 1
+        assert "Authorization" not in elsewhere.requests[0].headers
+        assert run.returncode == 1  # the other host refuses a request without the token
+        assert elsewhere.records == []
+    finally:
+        elsewhere.stop()
+
+
+def test_token_typed_into_a_field_is_scrubbed_from_outputs_and_summary(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    # run_action scans every run for the token; here it reaches the record itself.
+    run = send(tmp_path, iftrue, title=f"oops {IFTRUE_TOKEN}")
+    assert run.returncode == 0
+    assert iftrue.records[0]["title"] == f"oops {IFTRUE_TOKEN}"
+    assert "oops ***" in run.outputs["payload"] and "oops ***" in run.summary

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
 import base64
 import json
 
-from iftrue_deploy.settings import InputError, Settings, check_jwt, parse_api_url, parse_status
+import pytest
 from tests.conftest import IFTRUE_TOKEN as TOKEN
+
+from iftrue_deploy.settings import InputError, Settings, check_jwt, parse_api_url, parse_status
 
 
 def settings(**env: str) -> Settings:

@@ -44,3 +44,17 @@ def test_nothing_is_written_without_the_runner_files() -> None:
     commands = WorkflowCommands(stream=io.StringIO())
     commands.set_outputs({"a": "b"})
     commands.add_summary("# x")
+
+
+def test_the_leak_scanner_finds_a_token_anywhere_but_on_its_mask_line() -> None:
+    from tests.conftest import ActionRun, leaked
+
+    clean = ActionRun(0, "::add-mask::tok3n-secret\nfine\n", "", {}, "", "")
+    assert leaked(clean, ["tok3n-secret"]) == []
+    for run in (
+        ActionRun(0, "::error::bad tok3n-secret\n", "", {}, "", ""),
+        ActionRun(0, "", "Traceback: tok3n-secret", {}, "", ""),
+        ActionRun(0, "", "", {}, "payload=tok3n-secret\n", ""),
+        ActionRun(0, "", "", {}, "", "| tok3n-secret |"),
+    ):
+        assert leaked(run, ["tok3n-secret"]) != []

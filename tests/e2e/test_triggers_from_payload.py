@@ -383,3 +383,17 @@ def test_dry_run_sends_nothing_but_writes_outputs(tmp_path: Path, iftrue: Iftrue
     assert run.outputs["deployment-id"] == ""
     assert "dry run" in run.summary
     assert "Dry run: nothing was sent" in run.stdout
+
+
+def test_unicode_and_newlines_are_kept_in_the_record_and_escaped_in_the_log(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    payload = event_payload("pull_request-closed-merged")
+    payload["pull_request"]["title"] = "50% off 🚀\n::error::injected | cell"
+    payload["pull_request"]["head"]["ref"] = "feature/ünïcode"
+    run = report(tmp_path, iftrue, "pull_request", payload)
+    record = only_record(run, iftrue)
+    assert record["title"] == "50% off 🚀\n::error::injected | cell"
+    assert record["branch"] == "feature/ünïcode"
+    assert not any(line.startswith("::error::injected") for line in run.stdout.splitlines())
+    assert run.commands("error") == []
+    assert json.loads(run.outputs["payload"])["title"] == record["title"]
+    assert "50% off 🚀<br>::error::injected \\| cell" in run.summary

@@ -576,8 +576,9 @@ def test_empty_github_token_makes_no_request(
         (lambda g: g.rate_limit(r".*"), "rate limit"),
         (lambda g: g.rate_limit(r".*", status=429), "rate limit"),
         (lambda g: g.truncate(r"/commits/[0-9a-f]+/pulls$"), "unreadable"),
+        (lambda g: g.disconnect(r"/commits/[0-9a-f]+/pulls$", times=5), "ConnectionError"),
     ],
-    ids=["404", "500", "403-rate-limit", "429-rate-limit", "truncated-json"],
+    ids=["404", "500", "403-rate-limit", "429-rate-limit", "truncated-json", "disconnect"],
 )
 def test_github_trouble_falls_back_and_still_reports(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo, fault: Any, expect: str
@@ -592,3 +593,20 @@ def test_github_trouble_falls_back_and_still_reports(
     warnings = run.commands("warning")
     assert any(expect.lower() in w.lower() for w in warnings), warnings
     assert elapsed < 30  # a rate limit an hour away is not waited for
+
+
+def test_a_short_secondary_rate_limit_is_waited_for(
+    tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
+) -> None:
+    github.fail(
+        r"/commits/[0-9a-f]+/pulls$",
+        403,
+        {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."},
+        {"Retry-After": "1"},
+    )
+    payload = push_payload(repo.head, repo.crash_fix, [(repo.crash_fix, "no number in this subject")])
+    run = report(tmp_path, iftrue, github, "push", payload, sha=repo.crash_fix)
+    record = sent(run, iftrue)
+    assert record["pull_request_number"] == 11  # found on the second try, after one second
+    assert github.count("GET", "/pulls") == 2
+    assert run.commands("warning") == []

@@ -385,7 +385,9 @@ def test_dry_run_sends_nothing_but_writes_outputs(tmp_path: Path, iftrue: Iftrue
     assert "Dry run: nothing was sent" in run.stdout
 
 
-def test_unicode_and_newlines_are_kept_in_the_record_and_escaped_in_the_log(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+def test_unicode_and_newlines_are_kept_in_the_record_and_escaped_in_the_log(
+    tmp_path: Path, iftrue: IftrueStandIn
+) -> None:
     payload = event_payload("pull_request-closed-merged")
     payload["pull_request"]["title"] = "50% off 🚀\n::error::injected | cell"
     payload["pull_request"]["head"]["ref"] = "feature/ünïcode"

@@ -17,10 +17,12 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
 
 COPY requirements.txt /tmp/requirements.txt
 # Every package is pinned in requirements.txt and installed exactly as listed (--no-deps:
-# `cryptography` is deliberately left out). Wheels only, so nothing is compiled here.
+# `cryptography` is deliberately left out). Wheels only, so no C is compiled here; the Python
+# byte-code is (pip's default), because every run of the action starts a fresh container: without
+# .pyc files each run would compile pydantic, PyGithub and requests again (about 0.4 s a run).
 RUN python -m venv --without-pip /opt/venv \
     && python -m pip --python /opt/venv/bin/python install \
-        --no-deps --no-compile --only-binary=:all: -r /tmp/requirements.txt \
+        --no-deps --only-binary=:all: -r /tmp/requirements.txt \
     && rm -rf /opt/venv/bin/normalizer
 
 # --- the action image ---
@@ -36,7 +38,9 @@ COPY --from=builder /opt/venv /opt/venv
 # The code lives outside /github/workspace, which the runner mounts over with the repository.
 COPY entrypoint.py /app/entrypoint.py
 COPY src/ /app/src/
+RUN python -m compileall -q /app/src
 
+# The byte-code is compiled at build time; nothing is written at run time.
 ENV PATH="/opt/venv/bin:${PATH}" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1

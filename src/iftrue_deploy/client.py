@@ -7,7 +7,6 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -140,6 +139,8 @@ def _retry_after_seconds(value: str) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    from email.utils import parsedate_to_datetime  # rare: only for an HTTP-date Retry-After
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -166,3 +166,59 @@ class NoGitHub:
         self, sha: str, ref: str, environment: str, state: str, log_url: str | None
     ) -> DeploymentFacts:
         raise self._no()
+
+
+class LazyGitHubFacts:
+    """Builds the real gateway on the first question: a run whose fields are all given as inputs
+    never imports PyGithub (about a third of the action's start-up)."""
+
+    def __init__(self, build: Callable[[], GitHubFacts]) -> None:
+        self._build = build
+        self._facts: GitHubFacts | None = None
+
+    @property
+    def facts(self) -> GitHubFacts:
+        if self._facts is None:
+            self._facts = self._build()
+        return self._facts
+
+    def pull_requests_for_commit(self, sha: str) -> list[PullRequestFacts]:
+        return self.facts.pull_requests_for_commit(sha)
+
+    def pull_request(self, number: int) -> PullRequestFacts:
+        return self.facts.pull_request(number)
+
+    def commit(self, ref: str) -> CommitFacts:
+        return self.facts.commit(ref)
+
+    def compare(self, base: str, head: str) -> Comparison:
+        return self.facts.compare(base, head)
+
+    def count_commits(self, ref: str) -> int:
+        return self.facts.count_commits(ref)
+
+    def run_started_at(self, run_id: str, attempt: str) -> datetime:
+        return self.facts.run_started_at(run_id, attempt)
+
+    def releases(self) -> list[ReleaseFacts]:
+        return self.facts.releases()
+
+    def deployments(self, environment: str, sha: str | None = None) -> list[DeploymentFacts]:
+        return self.facts.deployments(environment, sha)
+
+    def all_releases(self) -> Iterator[ReleaseFacts]:
+        return self.facts.all_releases()
+
+    def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
+        return self.facts.all_deployments(environment)
+
+    def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]:
+        return self.facts.deployment_statuses(deployment_id)
+
+    def create_deployment(
+        self, sha: str, ref: str, environment: str, state: str, log_url: str | None
+    ) -> DeploymentFacts:
+        return self.facts.create_deployment(sha, ref, environment, state, log_url)
+
+    def rate_limit(self) -> tuple[int, float] | None:
+        return None if self._facts is None else self._facts.rate_limit()

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from .facts import GitHubFacts, NoGitHub
+from .facts import GitHubFacts, LazyGitHubFacts, NoGitHub
 from .settings import ActionInputs, InputError, Settings
 from .workflow import WorkflowCommands
 
@@ -46,9 +46,14 @@ def github_facts(settings: Settings) -> tuple[GitHubFacts, str | None]:
         )
     if not runner.repository:
         return NoGitHub("no repository (GITHUB_REPOSITORY) is known"), None
-    from .gateway import PyGithubFacts  # imported only when the API is used
+    token, repository = settings.github_token, runner.repository
+    return LazyGitHubFacts(lambda: _pygithub(runner.api_url, token, repository)), None
 
-    return PyGithubFacts(runner.api_url, settings.github_token, runner.repository), None
+
+def _pygithub(api_url: str, token: str, repository: str) -> GitHubFacts:
+    from .gateway import PyGithubFacts  # PyGithub is imported only when a fact is asked for
+
+    return PyGithubFacts(api_url, token, repository)
 
 
 def main(

@@ -265,8 +265,8 @@ class Derivation:
 
     @cached_property
     def event_pull_request(self) -> PullRequestFacts | None:
-        if self.settings.ref or self.given.commit_id:
-            return None  # reporting another commit than the event's
+        if not self.is_reporting_event_commit:
+            return None
         pr = self.event.pull_request
         if pr is not None:
             return pull_request_from_payload(pr)
@@ -277,7 +277,7 @@ class Derivation:
         """The merged pull request behind the commit, as complete as the payload or one lookup makes it."""
         if self.event_pull_request is not None:
             return self.event_pull_request
-        if not (self.settings.ref or self.given.commit_id) and self.event.workflow_run is not None:
+        if self.is_reporting_event_commit and self.event.workflow_run is not None:
             runs_prs = self.event.workflow_run.get("pull_requests")
             if isinstance(runs_prs, list):
                 for item in runs_prs:
@@ -344,6 +344,8 @@ class Derivation:
         pushed = text(ev.payload, "ref") if ev.is_push else ev.runner.ref
         if pushed and pushed.startswith("refs/heads/"):
             return pushed.removeprefix("refs/heads/")
+        if pushed and pushed.startswith("refs/tags/") and ev.default_branch:
+            return ev.default_branch  # a tag is no branch: the repository's default is the best guess
         return ev.runner.ref_name or ev.default_branch or "unknown"
 
     @cached_property
@@ -397,6 +399,7 @@ class Derivation:
 
     @property
     def is_reporting_event_commit(self) -> bool:
+        """False when `ref` or `commit-id` names another commit than the event's."""
         return not (self.settings.ref or self.given.commit_id)
 
     @property

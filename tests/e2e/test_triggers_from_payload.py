@@ -399,3 +399,10 @@ def test_unicode_and_newlines_are_kept_in_the_record_and_escaped_in_the_log(
     assert run.commands("error") == []
     assert json.loads(run.outputs["payload"])["title"] == record["title"]
     assert "50% off 🚀<br>::error::injected \\| cell" in run.summary
+
+
+def test_push_of_a_tag_reports_the_default_branch(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    run = report(tmp_path, iftrue, "push", "push-tag-created", ref="refs/tags/simple-tag")
+    record = only_record(run, iftrue)
+    assert record["branch"] == "master"
+    assert record["commit_id"] == "6113728f27ae82c7b1a177c8d03f9e96e0adf246"

@@ -7,6 +7,7 @@ live run. The walk keeps only small facts per record, so memory stays flat howev
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -304,6 +305,7 @@ class Backfill:
         self.sleep(wait)
 
     def run(self) -> int:
+        gc.enable()  # entrypoint.py turns it off for short runs; a backfill can be long
         settings = self.settings
         if settings.create_github_deployment:
             self.commands.notice(

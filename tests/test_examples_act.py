@@ -216,7 +216,8 @@ def run_example(
             check=False,
         )
     except subprocess.TimeoutExpired as error:
-        pytest.fail(f"act did not finish within {RUN_TIMEOUT} s:\n{act_log(str(error.stdout or ''))}")
+        partial = error.stdout.decode(errors="replace") if isinstance(error.stdout, bytes) else error.stdout or ""
+        pytest.fail(f"act did not finish within {RUN_TIMEOUT} s:\n{act_log(partial)}")
     seconds = time.monotonic() - started
     log = act_log(done.stdout) + ("\n" + done.stderr if done.stderr.strip() else "")
     records = [dict(record) for record in iftrue.records]

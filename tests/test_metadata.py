@@ -98,7 +98,11 @@ def docs_mismatches(action_yml: str, readme: str) -> list[str]:
         common_declared = [name for name in declared if name in documented]
         common_documented = [name for name in dict.fromkeys(documented) if name in declared]
         if common_declared != common_documented:
-            problems.append(f"README lists the {kind}s in another order than action.yml: {common_declared}")
+            at = next(i for i, (a, b) in enumerate(zip(common_declared, common_documented, strict=True)) if a != b)
+            problems.append(
+                f"README lists the {kind}s in another order than action.yml: `{common_documented[at]}` where "
+                f"action.yml has `{common_declared[at]}`"
+            )
 
     defaults = dict(inputs)
     for name, documented_default in documented_inputs:
@@ -175,6 +179,20 @@ def test_a_changed_default_is_reported() -> None:
     assert problems == ["input `duration-unit`: README's default is `minutes`, action.yml's is 'seconds'"]
 
 
+def test_another_order_is_reported() -> None:
+    readme = README.read_text()
+    fix = next(line for line in readme.splitlines() if line.startswith("| `fix-labels` |"))
+    hotfix = next(line for line in readme.splitlines() if line.startswith("| `hotfix-labels` |"))
+    changed = readme.replace(f"{fix}\n{hotfix}\n", f"{hotfix}\n{fix}\n", 1)
+    assert changed != readme
+
+    problems = docs_mismatches(ACTION_YML.read_text(), changed)
+
+    assert problems == [
+        "README lists the inputs in another order than action.yml: `hotfix-labels` where action.yml has `fix-labels`"
+    ]
+
+
 def test_a_default_given_in_action_yml_alone_is_reported() -> None:
     action = ACTION_YML.read_text()
     changed = re.sub(r"(\n  title:\n(?:    .*\n)*?    default: )\"\"\n", r"\1Deploy\n", action, count=1)
@@ -213,14 +231,15 @@ def test_examples_and_readme_snippets_use_only_declared_inputs() -> None:
     inputs = {name for name, _ in action_metadata(ACTION_YML.read_text())[0]}
     sources = {str(path.relative_to(ROOT)): path.read_text() for path in [*EXAMPLES, *WORKFLOWS]}
     sources.update({f"README.md yaml block {i + 1}": block for i, block in enumerate(readme_yaml_blocks())})
-    checked = 0
+    uses: dict[str, int] = {}
     for source, text in sources.items():
-        for step in action_steps(yaml.safe_load(text)):
+        steps = action_steps(yaml.safe_load(text))
+        uses[source] = len(steps)
+        for step in steps:
             unknown = set(step.get("with") or {}) - inputs
             assert not unknown, f"{source}: the action has no input {sorted(unknown)}"
-            checked += 1
-    # Each example and each README snippet runs the action at least once.
-    assert checked >= len(EXAMPLES) + len(readme_yaml_blocks())
+    assert all(uses[str(path.relative_to(ROOT))] >= 1 for path in EXAMPLES), uses
+    assert sum(count for source, count in uses.items() if source.startswith("README")) >= 1, uses
 
 
 # --- one version everywhere ------------------------------------------------------------------

@@ -206,23 +206,7 @@ class Scenario:
 
 
 def every_field_inputs(repo: Any) -> dict[str, str]:
-    return {
-        "title": "t",
-        "changelog": "c",
-        "url": "https://x.example",
-        "branch": "b",
-        "commit_id": repo.head,
-        "deployment_duration": "3",
-        "is_fix": "false",
-        "is_hotfix": "false",
-        "is_forced": "false",
-        "commits_count": "1",
-        "repository_url": lookups.REPO_URL,
-        "member_id": "1",
-        "pull_request_number": "12",
-        "deployment_node_id": "DE_1",
-        "status": "success",
-    }
+    return lookups.every_field_inputs(repo)
 
 
 def s_inputs(g: GitHubStandIn, r: Any) -> Call:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import time
 import uuid
@@ -28,6 +27,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import IFTRUE_TOKEN, event_payload, github_env, parse_outputs
+from tests.docker_engine import docker, skip_without_engine
 from tests.standins.iftrue import IftrueStandIn
 
 pytestmark = pytest.mark.container
@@ -42,24 +42,9 @@ MB = 1_000_000
 MAX_ADDED_BYTES = 60 * MB
 
 
-def docker(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, env=env, check=False)
-
-
 @pytest.fixture(scope="session")
 def engine() -> None:
-    """Skips unless a docker client and a reachable engine are there."""
-    if shutil.which("docker") is None:
-        pytest.skip("no `docker` client on PATH: the container tests need a Docker-compatible engine")
-    try:
-        info = docker("info", "--format", "{{.ServerVersion}}", timeout=60)
-    except subprocess.TimeoutExpired:
-        pytest.skip("`docker info` did not answer within 60 s: no container engine is reachable")
-    if info.returncode != 0:
-        reason = (info.stderr or info.stdout).strip().splitlines()
-        pytest.skip(
-            f"`docker info` failed, no container engine is reachable: {reason[-1] if reason else info.returncode}"
-        )
+    skip_without_engine("the container tests need")
 
 
 @dataclass(frozen=True)

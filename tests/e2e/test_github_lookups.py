@@ -482,10 +482,9 @@ def test_workflow_dispatch_with_an_unknown_ref_is_an_input_error(
 # --- inputs, creation, re-runs, Enterprise Server ---
 
 
-def test_every_field_given_makes_no_request(
-    tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
-) -> None:
-    inputs = {
+def every_field_inputs(repo: Repo) -> dict[str, str]:
+    """Every record field as an input (names with underscores, as `report` takes them)."""
+    return {
         "title": "t",
         "changelog": "c",
         "url": "https://x.example",
@@ -502,6 +501,12 @@ def test_every_field_given_makes_no_request(
         "deployment_node_id": "DE_1",
         "status": "success",
     }
+
+
+def test_every_field_given_makes_no_request(
+    tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
+) -> None:
+    inputs = every_field_inputs(repo)
     payload = push_payload(repo.login, repo.head, [(repo.head, "m")])
     sent(report(tmp_path, iftrue, github, "push", payload, sha=repo.head, **inputs), iftrue)
     assert within_budget(github, "inputs") == 0

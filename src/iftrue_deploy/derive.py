@@ -582,11 +582,15 @@ class Derivation:
             if status_at and created_at and status_at >= created_at:
                 return (status_at - created_at).total_seconds()
             run = ev.workflow_run
-            if run is not None and text(run, "status") == "completed":
+            if run is not None:
                 started = timestamp(text(run, "run_started_at"))
                 updated = timestamp(text(run, "updated_at"))
-                if started and updated and updated >= started:
-                    return (updated - started).total_seconds()
+                if text(run, "status") == "completed":
+                    if started and updated and updated >= started:
+                        return (updated - started).total_seconds()
+                elif started:
+                    # Still running: timed to now, from the payload, with no API request.
+                    return max(0.0, (self.now() - started).total_seconds())
             if ev.name == "deployment" and created_at:
                 return max(0.0, (self.now() - created_at).total_seconds())
             runner = ev.runner

@@ -286,7 +286,8 @@ def test_requested_workflow_run_is_in_progress(tmp_path: Path, iftrue: IftrueSta
     run = report(tmp_path, iftrue, "workflow_run", "workflow_run-requested", repository="octo-org/octo-repo")
     record = only_record(run, iftrue)
     assert record["status"] == "in_progress"
-    assert "deployment_duration" not in record  # not completed, and no token to ask for the run
+    # Not completed: from the run's start (2020-10-05T16:33:49Z) to now, in minutes.
+    assert record["deployment_duration"] > 3_000_000
 
 
 def test_workflow_dispatch(tmp_path: Path, iftrue: IftrueStandIn) -> None:

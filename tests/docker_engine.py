@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
@@ -25,3 +28,24 @@ def skip_without_engine(needed_by: str) -> None:
         pytest.skip(
             f"`docker info` failed, no container engine is reachable: {reason[-1] if reason else info.returncode}"
         )
+
+
+# The base image tests build from: a plain tag that a local engine can provide (the Dockerfile's
+# default is digest-pinned, which stand-in images cannot meet).
+PYTHON_IMAGE = os.environ.get("IFTRUE_TEST_PYTHON_IMAGE", "python:3.13-slim")
+BUILD_TIMEOUT = 1800
+
+
+def build_action_image(tag: str, context: Path) -> float:
+    """Builds the action's image from the Dockerfile as `tag`; fails the test if it cannot.
+    Returns the seconds the build took."""
+    started = time.monotonic()
+    try:
+        built = docker(
+            "build", "--build-arg", f"PYTHON_IMAGE={PYTHON_IMAGE}", "--tag", tag, str(context), timeout=BUILD_TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"docker build did not finish within {BUILD_TIMEOUT} s")
+    if built.returncode != 0:
+        pytest.fail(f"docker build failed (exit {built.returncode}):\n{built.stdout[-6000:]}\n{built.stderr[-6000:]}")
+    return time.monotonic() - started

@@ -17,8 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,15 +25,13 @@ from typing import Any
 
 import pytest
 from tests.conftest import IFTRUE_TOKEN, event_payload, github_env, parse_outputs
-from tests.docker_engine import docker, skip_without_engine
+from tests.docker_engine import PYTHON_IMAGE, build_action_image, docker, skip_without_engine
 from tests.standins.iftrue import IftrueStandIn
 
 pytestmark = pytest.mark.container
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "tests" / "fixtures" / "events"
-PYTHON_IMAGE = os.environ.get("IFTRUE_TEST_PYTHON_IMAGE", "python:3.13-slim")
-BUILD_TIMEOUT = 1800
 RUN_TIMEOUT = 180
 MB = 1_000_000
 # The image's own layers (dependencies and code) on top of the base image.
@@ -57,16 +53,7 @@ class BuiltImage:
 def image(engine: None) -> Iterator[BuiltImage]:
     """Builds the action image once per session; removes the tag afterwards."""
     tag = f"iftrue-deploy-test:{uuid.uuid4().hex[:12]}"
-    started = time.monotonic()
-    try:
-        built = docker(
-            "build", "--build-arg", f"PYTHON_IMAGE={PYTHON_IMAGE}", "--tag", tag, str(ROOT), timeout=BUILD_TIMEOUT
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"docker build did not finish within {BUILD_TIMEOUT} s")
-    seconds = time.monotonic() - started
-    if built.returncode != 0:
-        pytest.fail(f"docker build failed (exit {built.returncode}):\n{built.stdout[-6000:]}\n{built.stderr[-6000:]}")
+    seconds = build_action_image(tag, ROOT)
     print(f"\nbuilt {tag} from {PYTHON_IMAGE} in {seconds:.1f} s")
     yield BuiltImage(tag, seconds)
     docker("image", "rm", "--force", tag)

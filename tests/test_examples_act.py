@@ -34,19 +34,17 @@ from typing import Any
 
 import pytest
 from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, event_payload
-from tests.docker_engine import docker, skip_without_engine
+from tests.docker_engine import PYTHON_IMAGE, build_action_image, docker, skip_without_engine
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 ACTION = "iftrue/deployment-action@v1"
-PYTHON_IMAGE = os.environ.get("IFTRUE_TEST_PYTHON_IMAGE", "python:3.13-slim")
 RUNNER_IMAGE = os.environ.get("IFTRUE_ACT_RUNNER_IMAGE", "python:3.13-slim")
 # The repository the fixture payloads describe; the workspace's `origin` names it, so that act's
 # GITHUB_REPOSITORY agrees with the events.
 REPOSITORY_URL = "https://github.com/Codertocat/Hello-World"
-BUILD_TIMEOUT = 1800
 RUN_TIMEOUT = 300
 UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
@@ -77,16 +75,8 @@ def act_iftrue() -> Iterator[IftrueStandIn]:
 def action_dir(act_engine: None, act_iftrue: IftrueStandIn, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The folder act uses for `iftrue/deployment-action@v1`: this tree's action, built once."""
     tag = f"localhost/iftrue-deploy-act:{uuid.uuid4().hex[:12]}"
-    started = time.monotonic()
-    try:
-        built = docker(
-            "build", "--build-arg", f"PYTHON_IMAGE={PYTHON_IMAGE}", "--tag", tag, str(ROOT), timeout=BUILD_TIMEOUT
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"docker build did not finish within {BUILD_TIMEOUT} s")
-    if built.returncode != 0:
-        pytest.fail(f"docker build failed (exit {built.returncode}):\n{built.stdout[-6000:]}\n{built.stderr[-6000:]}")
-    print(f"\nbuilt {tag} from {PYTHON_IMAGE} in {time.monotonic() - started:.1f} s")
+    seconds = build_action_image(tag, ROOT)
+    print(f"\nbuilt {tag} from {PYTHON_IMAGE} in {seconds:.1f} s")
     folder = tmp_path_factory.mktemp("action")
     (folder / "action.yml").write_text(local_action_yml((ROOT / "action.yml").read_text(), tag, act_iftrue.url))
     yield folder

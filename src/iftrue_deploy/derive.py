@@ -22,6 +22,7 @@ from .facts import (
     GitHubUnavailable,
     PullRequestFacts,
     ReleaseFacts,
+    parse_timestamp,
 )
 from .record import CHANGELOG_CAP, TITLE_CAP, ApiStatus, DeploymentRecord, cap
 from .settings import InputError, Settings
@@ -92,16 +93,6 @@ def flag(value: Any, *path: str) -> bool:
             return False
         value = value.get(key)
     return value is True
-
-
-def timestamp(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def is_sha(value: str | None) -> bool:
@@ -462,7 +453,7 @@ class Derivation:
         releases = self.ask("the releases", self.facts.releases)
         if not releases:
             return None
-        published = timestamp(text(self.event.release, "published_at"))
+        published = parse_timestamp(text(self.event.release, "published_at"))
         current_id = whole(self.event.release, "id")
         for release in releases:  # newest first
             if release.draft or release.prerelease or release.tag == tag or release.id == current_id:
@@ -577,14 +568,14 @@ class Derivation:
     def duration_seconds(self) -> float | None:
         ev = self.event
         if not self.settings.ref:
-            status_at = timestamp(text(ev.deployment_status, "created_at"))
-            created_at = timestamp(text(ev.deployment, "created_at"))
+            status_at = parse_timestamp(text(ev.deployment_status, "created_at"))
+            created_at = parse_timestamp(text(ev.deployment, "created_at"))
             if status_at and created_at and status_at >= created_at:
                 return (status_at - created_at).total_seconds()
             run = ev.workflow_run
             if run is not None:
-                started = timestamp(text(run, "run_started_at"))
-                updated = timestamp(text(run, "updated_at"))
+                started = parse_timestamp(text(run, "run_started_at"))
+                updated = parse_timestamp(text(run, "updated_at"))
                 if text(run, "status") == "completed":
                     if started and updated and updated >= started:
                         return (updated - started).total_seconds()

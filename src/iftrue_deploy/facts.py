@@ -5,8 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """A datetime with a time zone (GitHub's naive ones are UTC)."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """GitHub's ISO 8601 timestamps ("2024-05-01T10:00:00Z"); anything else is None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return None
 
 
 class GitHubUnavailable(Exception):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -38,6 +38,8 @@ from .facts import (
     GitHubUnavailable,
     PullRequestFacts,
     ReleaseFacts,
+    parse_timestamp,
+    utc,
 )
 
 TIMEOUT = 10
@@ -63,21 +65,6 @@ def quick_retry() -> Retry:
     )
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return _utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    except ValueError:
-        return None
-
-
 def _release(release: GitRelease) -> ReleaseFacts:
     return ReleaseFacts(
         id=release.id,
@@ -87,7 +74,7 @@ def _release(release: GitRelease) -> ReleaseFacts:
         html_url=release.html_url,
         draft=release.draft,
         prerelease=release.prerelease,
-        published_at=_utc(release.published_at),
+        published_at=utc(release.published_at),
         target_commitish=release.target_commitish or "",
         author_id=release.author.id if release.author else None,
     )
@@ -100,7 +87,7 @@ def _deployment(deployment: Deployment) -> DeploymentFacts:
         sha=deployment.sha,
         ref=deployment.ref,
         environment=deployment.environment,
-        created_at=_utc(deployment.created_at),
+        created_at=utc(deployment.created_at),
         creator_id=deployment.creator.id if deployment.creator else None,
     )
 
@@ -240,7 +227,7 @@ class PyGithubFacts:
             if attempt.isdigit():
                 url += f"/attempts/{int(attempt)}"
             _headers, data = self._github.requester.requestJsonAndCheck("GET", url)
-            started = _parse_time(data.get("run_started_at")) or _parse_time(data.get("created_at"))
+            started = parse_timestamp(data.get("run_started_at")) or parse_timestamp(data.get("created_at"))
             if started is None:
                 raise ValueError("the run has no start time")
             return started
@@ -299,7 +286,7 @@ class PyGithubFacts:
                 None,
             )
             return [
-                DeploymentStatusFacts(state=s.state, created_at=_utc(s.created_at), target_url=s.target_url)
+                DeploymentStatusFacts(state=s.state, created_at=utc(s.created_at), target_url=s.target_url)
                 for s in listed.get_page(0)
             ]
 

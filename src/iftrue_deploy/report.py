@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from .record import DeploymentRecord
-from .settings import RunnerEnv
 
 
 def payload_json(record: DeploymentRecord) -> str:
@@ -45,7 +44,6 @@ def link(label: str, url: str | None) -> str:
 
 def summary_markdown(
     record: DeploymentRecord,
-    runner: RunnerEnv,
     outcome: str,
     deployment_id: str | None,
     duration_unit: str,

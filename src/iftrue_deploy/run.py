@@ -62,9 +62,7 @@ def run_once(
     )
     if settings.dry_run:
         commands.set_outputs(record_outputs(record, None))
-        commands.add_summary(
-            summary_markdown(record, settings.runner, "dry run: not sent", None, settings.duration_unit)
-        )
+        commands.add_summary(summary_markdown(record, "dry run: not sent", None, settings.duration_unit))
         commands.info("Dry run: nothing was sent to iftrue.")
         return 0
 
@@ -74,9 +72,7 @@ def run_once(
         sent = client.send(record.payload())
     except ReportError as error:
         commands.set_outputs(record_outputs(record, None))
-        commands.add_summary(
-            summary_markdown(record, settings.runner, f"not reported: {error}", None, settings.duration_unit)
-        )
+        commands.add_summary(summary_markdown(record, f"not reported: {error}", None, settings.duration_unit))
         message = f"The deployment was not reported to iftrue: {error}"
         if settings.fail_on_error:
             commands.error(message)
@@ -85,8 +81,6 @@ def run_once(
         return 0
     outputs = record_outputs(record, sent.response)
     commands.set_outputs(outputs)
-    commands.add_summary(
-        summary_markdown(record, settings.runner, "reported", outputs["deployment-id"] or None, settings.duration_unit)
-    )
+    commands.add_summary(summary_markdown(record, "reported", outputs["deployment-id"] or None, settings.duration_unit))
     commands.info(f"Reported to iftrue as deployment {outputs['deployment-id'] or '(no id in the answer)'}.")
     return 0

@@ -95,7 +95,6 @@ class RunnerEnv:
     actor_id: str = ""
     output_path: str = ""
     summary_path: str = ""
-    in_actions: bool = False
 
     @property
     def run_url(self) -> str | None:
@@ -172,7 +171,6 @@ def runner_from_environ(environ: Mapping[str, str]) -> RunnerEnv:
         actor_id=get("GITHUB_ACTOR_ID"),
         output_path=get("GITHUB_OUTPUT"),
         summary_path=get("GITHUB_STEP_SUMMARY"),
-        in_actions=get("GITHUB_ACTIONS") == "true",
     )
 
 

@@ -13,16 +13,18 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from functools import cached_property
+from functools import partial
 from typing import Any
 
-from .client import ReportError
-from .derive import Derivation, Event, Notes, Skip
+from .client import IftrueClient, ReportError
+from .derive import Lookups, Skip, derive_record, options_from
 from .facts import DeploymentFacts, GitHubFacts, GitHubUnavailable, ReleaseFacts
-from .record import DeploymentRecord
-from .report import cell, link
-from .run import iftrue_client
+from .payload import is_sha
+from .report import Outcome, publish_backfill
 from .settings import InputError, Settings
+from .status import from_deployment_state
+from .trigger import Previous, Release, Span, TriggerFacts
+from .trigger.events import context
 from .workflow import WorkflowCommands
 
 # Keep this many GitHub requests in hand: below it, wait for the rate limit to reset.
@@ -49,35 +51,6 @@ class PastDeployment:
     target_url: str | None
     previous_success: DeploymentFacts | None
     problem: str | None = None
-
-
-class ReleaseDerivation(Derivation):
-    def __init__(
-        self, event: Event, facts: GitHubFacts, notes: Notes, now: Callable[[], datetime], previous: ReleaseFacts | None
-    ) -> None:
-        super().__init__(event, facts, notes, now)
-        self._previous = previous
-
-    @cached_property
-    def previous_release(self) -> ReleaseFacts | None:
-        return self._previous
-
-
-class DeploymentDerivation(Derivation):
-    def __init__(
-        self,
-        event: Event,
-        facts: GitHubFacts,
-        notes: Notes,
-        now: Callable[[], datetime],
-        previous: DeploymentFacts | None,
-    ) -> None:
-        super().__init__(event, facts, notes, now)
-        self._previous = previous
-
-    @cached_property
-    def previous_successful_deployment(self) -> DeploymentFacts | None:
-        return self._previous
 
 
 def iso(value: datetime | None) -> str | None:
@@ -168,129 +141,81 @@ def past_deployments(facts: GitHubFacts, settings: Settings, since: str) -> Iter
             previous_success = deployment
 
 
-def release_event(item: PastRelease, repository: Any) -> dict[str, Any]:
-    r = item.release
-    author = {"id": r.author_id} if r.author_id is not None else None
-    return {
-        "action": "published",
-        "release": {
-            "id": r.id,
-            "tag_name": r.tag,
-            "name": r.name,
-            "body": r.body,
-            "html_url": r.html_url,
-            "draft": False,
-            "prerelease": False,
-            "published_at": iso(r.published_at),
-            "target_commitish": r.target_commitish,
-            "author": author,
-        },
-        "repository": repository,
-        "sender": author,
-    }
-
-
-def deployment_event(item: PastDeployment, repository: Any) -> dict[str, Any]:
-    d = item.deployment
-    creator = {"id": d.creator_id} if d.creator_id is not None else None
-    return {
-        "action": "created",
-        "deployment": {
-            "id": d.id,
-            "sha": d.sha,
-            "ref": d.ref,
-            "environment": d.environment,
-            "node_id": d.node_id,
-            "created_at": iso(d.created_at),
-            "creator": creator,
-        },
-        "deployment_status": {"state": item.state, "created_at": iso(item.status_at), "target_url": item.target_url},
-        "repository": repository,
-        "sender": creator,
-    }
-
-
-@dataclass
-class Outcome:
-    label: str
-    record: DeploymentRecord | None
-    result: str
-    deployment_id: str | None = None
-    failed: bool = False
-
-
 class Backfill:
     def __init__(
         self,
         settings: Settings,
         payload: dict[str, Any],
-        facts: GitHubFacts,
+        github: GitHubFacts,
+        client: IftrueClient | None,
         commands: WorkflowCommands,
         now: Callable[[], datetime],
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.settings = settings
-        self.repository = payload.get("repository") if isinstance(payload.get("repository"), dict) else None
-        self.facts = facts
+        # What stays of the run that backfills: the repository and who runs it.
+        self.context = replace(context(payload, settings.runner), run_url=None, run_id=None, time_this_run=False)
+        self.github = github
+        self.client = client
         self.commands = commands
         self.now = now
         self.sleep = sleep
-        self.client = (
-            None
-            if settings.dry_run or settings.iftrue_token is None
-            else iftrue_client(settings, settings.iftrue_token, commands)
-        )
+        # As if the action had run then: no deployment to create, none to look up twice.
+        self.options = replace(options_from(settings), create_github_deployment=False)
 
-    def derivations(self) -> Iterator[tuple[str, Callable[[Notes], Derivation]]]:
+    def triggers(self) -> Iterator[tuple[str, Callable[[], TriggerFacts]]]:
         since = self.settings.backfill_since or ""
         if self.settings.backfill_source == "releases":
-            for item in past_releases(self.facts, since):
-                yield item.release.tag, self._release_derivation(item)
+            for item in past_releases(self.github, since):
+                yield item.release.tag, partial(self.release_trigger, item)
         else:
-            for past in past_deployments(self.facts, self.settings, since):
-                yield f"deployment {past.deployment.id}", self._deployment_derivation(past)
+            for past in past_deployments(self.github, self.settings, since):
+                yield f"deployment {past.deployment.id}", partial(self.deployment_trigger, past)
 
-    def _release_derivation(self, item: PastRelease) -> Callable[[Notes], Derivation]:
-        def make(notes: Notes) -> Derivation:
-            tag = item.release.tag
-            try:
-                sha = self.facts.commit(tag).sha
-            except GitHubUnavailable as error:
-                raise InputError("backfill-since", f"could not resolve the tag {tag!r} to a commit ({error})") from None
-            settings = self._settings_for("release", sha, f"refs/tags/{tag}")
-            event = Event(settings, release_event(item, self.repository))
-            return ReleaseDerivation(event, self.facts, notes, self.now, item.previous)
-
-        return make
-
-    def _deployment_derivation(self, past: PastDeployment) -> Callable[[Notes], Derivation]:
-        def make(notes: Notes) -> Derivation:
-            if past.problem is not None:
-                raise InputError(
-                    "backfill-since", f"could not read the statuses of deployment {past.deployment.id} ({past.problem})"
-                )
-            settings = self._settings_for("deployment_status", past.deployment.sha, past.deployment.ref)
-            event = Event(settings, deployment_event(past, self.repository))
-            return DeploymentDerivation(event, self.facts, notes, self.now, past.previous_success)
-
-        return make
-
-    def _settings_for(self, event_name: str, sha: str, ref: str) -> Settings:
-        # As if the action had run then: no current run to time or link, no deployment to create.
-        runner = replace(
-            self.settings.runner,
-            event_name=event_name,
+    def release_trigger(self, item: PastRelease) -> TriggerFacts:
+        r = item.release
+        try:
+            sha = self.github.commit(r.tag).sha
+        except GitHubUnavailable as error:
+            raise InputError("backfill-since", f"could not resolve the tag {r.tag!r} to a commit ({error})") from None
+        target = r.target_commitish
+        return replace(
+            self.context,
+            name="release",
             sha=sha,
-            ref=ref,
-            ref_name=ref.rsplit("/", 1)[-1],
-            run_id="",
-            run_attempt="",
+            release=Release(tag=r.tag, name=r.name or None, body=r.body or None, id=r.id, published_at=r.published_at),
+            branch_hint=None if not target or is_sha(target.lower()) else target.removeprefix("refs/heads/"),
+            url=r.html_url or None,
+            previous=Previous(item.previous.tag if item.previous else None),
+            sender_id=None if r.author_id is None else str(r.author_id),
+            pushed_ref=f"refs/tags/{r.tag}",
+            ref_name=r.tag,
         )
-        return replace(self.settings, runner=runner, ref=None, create_github_deployment=False)
+
+    def deployment_trigger(self, past: PastDeployment) -> TriggerFacts:
+        d = past.deployment
+        if past.problem is not None:
+            raise InputError("backfill-since", f"could not read the statuses of deployment {d.id} ({past.problem})")
+        start, end = d.created_at, past.status_at
+        return replace(
+            self.context,
+            name="deployment_status",
+            sha=d.sha,
+            branch_hint=None if not d.ref or is_sha(d.ref.lower()) else d.ref.removeprefix("refs/heads/"),
+            deployment_id=d.id,
+            deployment_node_id=d.node_id or None,
+            url=past.target_url,
+            status=from_deployment_state(past.state),
+            span=Span(start, end) if start and end and end >= start else None,
+            previous=Previous(past.previous_success.sha if past.previous_success else None),
+            sender_id=None if d.creator_id is None else str(d.creator_id),
+            pushed_ref=d.ref,
+            ref_name=d.ref.rsplit("/", 1)[-1],
+        )
 
     def pace(self) -> None:
         """Waits for GitHub's rate limit to reset when fewer than the reserve of requests remain."""
-        known = self.facts.rate_limit()
+        known = self.github.rate_limit()
         if known is None:
             return
         remaining, reset_at = known
@@ -318,7 +243,7 @@ class Backfill:
         outcomes: list[Outcome] = []
         stopped: str | None = None
         try:
-            items = list(self.derivations())
+            items = list(self.triggers())
         except GitHubUnavailable as error:
             self.commands.error(f"The backfill could not list past {settings.backfill_source}: {error}")
             return 1
@@ -337,16 +262,16 @@ class Backfill:
             self.commands.info(f"[{index}/{total}] {label}: {outcome.result}")
         return self.finish(outcomes, total, stopped)
 
-    def one(self, label: str, make: Callable[[Notes], Derivation]) -> Outcome:
-        notes = Notes()
+    def one(self, label: str, make: Callable[[], TriggerFacts]) -> Outcome:
+        lookups = Lookups(self.github, self.settings.environment)
         try:
-            record = make(notes).record()
+            record = derive_record(self.settings.overrides, make(), lookups, self.options, self.now)
         except Skip as skip:
             return Outcome(label, None, f"skipped ({skip})")
         except InputError as error:
             return Outcome(label, None, f"failed: {error}", failed=True)
         finally:
-            for level, message in notes.items:
+            for level, message in lookups.notes.items:
                 self.commands.annotate(level, f"{label}: {message}")
         if self.client is None:
             self.commands.info(f"would send: {json.dumps(record.payload(), ensure_ascii=False)}")
@@ -362,15 +287,10 @@ class Backfill:
 
     def finish(self, outcomes: list[Outcome], total: int, stopped: str | None) -> int:
         settings = self.settings
-        reported = [o for o in outcomes if o.deployment_id is not None]
         failed = [o for o in outcomes if o.failed]
-        self.commands.set_outputs(
-            {
-                "deployments-reported": str(len(reported)),
-                "deployment-ids": json.dumps([o.deployment_id for o in reported]),
-            }
+        publish_backfill(
+            self.commands, settings.backfill_source, settings.backfill_since or "", outcomes, total, stopped
         )
-        self.commands.add_summary(summary_table(settings, outcomes, total, stopped))
         verb = "would be sent" if settings.dry_run else "reported"
         count = len([o for o in outcomes if o.record is not None and not o.failed])
         self.commands.info(f"Backfill done: {count} of {total} {verb}, {len(failed)} failed.")
@@ -383,28 +303,3 @@ class Backfill:
             return 1
         self.commands.warning(message)
         return 0
-
-
-def summary_table(settings: Settings, outcomes: list[Outcome], total: int, stopped: str | None) -> str:
-    lines = [
-        f"### iftrue backfill: {settings.backfill_source} since {cell(settings.backfill_since or '')}",
-        "",
-        "| # | Deployment | Commit | Pull request | Commits | Status | Outcome |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for index, o in enumerate(outcomes, start=1):
-        r = o.record
-        if r is None:
-            lines.append(f"| {index} | {cell(o.label)} | — | — | — | — | {cell(o.result)} |")
-            continue
-        repo = r.repository_url.rstrip("/")
-        pr = link(f"#{r.pull_request_number}", f"{repo}/pull/{r.pull_request_number}") if r.pull_request_number else "—"
-        lines.append(
-            f"| {index} | {link(r.title, r.url)} | {link(r.commit_id[:7], f'{repo}/commit/{r.commit_id}')} | {pr} | "
-            f"{r.commits_count} | `{r.status}` | {cell(o.result)} |"
-        )
-    if stopped:
-        lines += ["", f"Stopped: {cell(stopped)}"]
-    if len(outcomes) < total:
-        lines += ["", f"{total - len(outcomes)} of {total} were not attempted."]
-    return "\n".join(lines) + "\n\n"

@@ -1,9 +1,11 @@
-"""What the derivations may ask GitHub, as plain data. The one gateway that answers lives in
-:mod:`iftrue_deploy.gateway`; nothing else talks to the GitHub API."""
+"""What the derivations may ask GitHub, as plain data: the questions (:class:`GitHubFacts`) and
+their answers. The one gateway that answers lives in :mod:`iftrue_deploy.gateway`; nothing else
+talks to the GitHub API. Without a token there is no gateway at all: every question is then
+answered "unknown" by :class:`iftrue_deploy.derive.lookups.Lookups`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -132,110 +134,3 @@ class GitHubFacts(Protocol):
     def create_deployment(
         self, sha: str, ref: str, environment: str, state: str, log_url: str | None
     ) -> DeploymentFacts: ...
-
-
-class NoGitHub:
-    """Stands in when there is no token or repository: every question falls back."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-    def _no(self) -> GitHubUnavailable:
-        return GitHubUnavailable(self.reason, quiet=True)
-
-    def pull_requests_for_commit(self, sha: str) -> list[PullRequestFacts]:
-        raise self._no()
-
-    def pull_request(self, number: int) -> PullRequestFacts:
-        raise self._no()
-
-    def commit(self, ref: str) -> CommitFacts:
-        raise self._no()
-
-    def compare(self, base: str, head: str) -> Comparison:
-        raise self._no()
-
-    def count_commits(self, ref: str) -> int:
-        raise self._no()
-
-    def run_started_at(self, run_id: str, attempt: str) -> datetime:
-        raise self._no()
-
-    def releases(self) -> list[ReleaseFacts]:
-        raise self._no()
-
-    def deployments(self, environment: str, sha: str | None = None) -> list[DeploymentFacts]:
-        raise self._no()
-
-    def all_releases(self) -> Iterator[ReleaseFacts]:
-        raise self._no()
-
-    def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
-        raise self._no()
-
-    def rate_limit(self) -> tuple[int, float] | None:
-        return None
-
-    def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]:
-        raise self._no()
-
-    def create_deployment(
-        self, sha: str, ref: str, environment: str, state: str, log_url: str | None
-    ) -> DeploymentFacts:
-        raise self._no()
-
-
-class LazyGitHubFacts:
-    """Builds the real gateway on the first question: a run whose fields are all given as inputs
-    never imports PyGithub (about a third of the action's start-up)."""
-
-    def __init__(self, build: Callable[[], GitHubFacts]) -> None:
-        self._build = build
-        self._facts: GitHubFacts | None = None
-
-    @property
-    def facts(self) -> GitHubFacts:
-        if self._facts is None:
-            self._facts = self._build()
-        return self._facts
-
-    def pull_requests_for_commit(self, sha: str) -> list[PullRequestFacts]:
-        return self.facts.pull_requests_for_commit(sha)
-
-    def pull_request(self, number: int) -> PullRequestFacts:
-        return self.facts.pull_request(number)
-
-    def commit(self, ref: str) -> CommitFacts:
-        return self.facts.commit(ref)
-
-    def compare(self, base: str, head: str) -> Comparison:
-        return self.facts.compare(base, head)
-
-    def count_commits(self, ref: str) -> int:
-        return self.facts.count_commits(ref)
-
-    def run_started_at(self, run_id: str, attempt: str) -> datetime:
-        return self.facts.run_started_at(run_id, attempt)
-
-    def releases(self) -> list[ReleaseFacts]:
-        return self.facts.releases()
-
-    def deployments(self, environment: str, sha: str | None = None) -> list[DeploymentFacts]:
-        return self.facts.deployments(environment, sha)
-
-    def all_releases(self) -> Iterator[ReleaseFacts]:
-        return self.facts.all_releases()
-
-    def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
-        return self.facts.all_deployments(environment)
-
-    def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]:
-        return self.facts.deployment_statuses(deployment_id)
-
-    def create_deployment(
-        self, sha: str, ref: str, environment: str, state: str, log_url: str | None
-    ) -> DeploymentFacts:
-        return self.facts.create_deployment(sha, ref, environment, state, log_url)
-
-    def rate_limit(self) -> tuple[int, float] | None:
-        return None if self._facts is None else self._facts.rate_limit()

@@ -19,15 +19,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from functools import partial
-from typing import Any, TypeVar
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
-from github import Auth, Github, GithubException
-from github.Deployment import Deployment
-from github.GitRelease import GitRelease
-from github.PaginatedList import PaginatedList
-from github.PullRequest import PullRequest
 from urllib3.util.retry import Retry
 
 from .facts import (
@@ -41,6 +36,13 @@ from .facts import (
     parse_timestamp,
     utc,
 )
+
+if TYPE_CHECKING:  # PyGithub itself is imported on the first question (a third of start-up)
+    from github import Github, GithubException
+    from github.Deployment import Deployment
+    from github.GitRelease import GitRelease
+    from github.PullRequest import PullRequest
+    from github.Repository import Repository
 
 TIMEOUT = 10
 MAX_RATE_LIMIT_WAIT = 10.0
@@ -98,10 +100,21 @@ def _describe(error: GithubException) -> str:
 
 
 class PyGithubFacts:
+    """The real answers to :class:`iftrue_deploy.facts.GitHubFacts`."""
+
     def __init__(self, api_url: str, token: str, repository: str, sleep: Callable[[float], None] = time.sleep) -> None:
-        self._github = Github(
-            base_url=api_url,
-            auth=Auth.Token(token),
+        self._api_url, self._token, self._repository = api_url, token, repository
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        self._sleep = sleep
+        self._waited = 0.0
+
+    @cached_property
+    def _github(self) -> Github:
+        from github import Auth, Github
+
+        return Github(
+            base_url=self._api_url,
+            auth=Auth.Token(self._token),
             timeout=TIMEOUT,
             retry=quick_retry(),
             per_page=PAGE,
@@ -110,10 +123,10 @@ class PyGithubFacts:
             lazy=True,
             user_agent="iftrue-deploy-action",
         )
-        self._repo = self._github.get_repo(repository)  # lazy: no request
-        self._cache: dict[tuple[Any, ...], Any] = {}
-        self._sleep = sleep
-        self._waited = 0.0
+
+    @cached_property
+    def _repo(self) -> Repository:
+        return self._github.get_repo(self._repository)  # lazy: no request
 
     # --- plumbing: caching and turning every failure into GitHubUnavailable ---
 
@@ -132,6 +145,8 @@ class PyGithubFacts:
         return value
 
     def _with_rate_limit_wait(self, fetch: Callable[[], R]) -> R:
+        from github import GithubException
+
         while True:
             try:
                 return fetch()
@@ -256,6 +271,8 @@ class PyGithubFacts:
             page += 1
 
     def rate_limit(self) -> tuple[int, float] | None:
+        if "_github" not in self.__dict__:
+            return None  # nothing asked yet
         # The requester's own record of the last answer's headers: Github.rate_limiting would
         # spend a request on /rate_limit when nothing has been asked yet.
         requester = self._github.requester
@@ -278,6 +295,7 @@ class PyGithubFacts:
     def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]:
         def fetch() -> list[DeploymentStatusFacts]:
             from github.DeploymentStatus import DeploymentStatus
+            from github.PaginatedList import PaginatedList
 
             listed: PaginatedList[DeploymentStatus] = PaginatedList(
                 DeploymentStatus,

@@ -1,4 +1,5 @@
-"""Wires the pieces together: settings → event → derivation → record → iftrue → report."""
+"""The wiring, and nothing else: settings → event → trigger facts → GitHub gateway → ONE iftrue
+client → one deployment (:mod:`.run`) or a backfill (:mod:`.backfill`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from .facts import GitHubFacts, LazyGitHubFacts, NoGitHub
+from .client import IftrueClient, RetryPolicy
+from .derive import Lookups, options_from
+from .facts import GitHubFacts
+from .gateway import PyGithubFacts
+from .run import run_once
 from .settings import ActionInputs, InputError, Settings
+from .trigger import read_trigger
 from .workflow import WorkflowCommands
 
 MAX_EVENT_BYTES = 25 * 1024 * 1024
@@ -37,29 +43,37 @@ def load_event(path: str) -> dict[str, Any]:
     return payload
 
 
-def github_facts(settings: Settings) -> tuple[GitHubFacts, str | None]:
-    """The gateway to the GitHub API, or a stand-in that says why there is none."""
+def github_gateway(settings: Settings) -> tuple[GitHubFacts | None, str, str | None]:
+    """The gateway to the GitHub API (PyGithub is imported on its first question), or None with
+    the reason; and a notice for the user when they should know."""
     runner = settings.runner
     if not settings.github_token:
-        return NoGitHub("github-token is empty"), (
-            "github-token is empty: fields the event does not carry fall back without the GitHub API."
+        return (
+            None,
+            "github-token is empty",
+            "github-token is empty: fields the event does not carry fall back without the GitHub API.",
         )
     if not runner.repository:
-        return NoGitHub("no repository (GITHUB_REPOSITORY) is known"), None
-    token, repository = settings.github_token, runner.repository
-    return LazyGitHubFacts(lambda: _pygithub(runner.api_url, token, repository)), None
+        return None, "no repository (GITHUB_REPOSITORY) is known", None
+    return PyGithubFacts(runner.api_url, settings.github_token, runner.repository), "", None
 
 
-def _pygithub(api_url: str, token: str, repository: str) -> GitHubFacts:
-    from .gateway import PyGithubFacts  # PyGithub is imported only when a fact is asked for
-
-    return PyGithubFacts(api_url, token, repository)
+def iftrue_client(settings: Settings, commands: WorkflowCommands) -> IftrueClient | None:
+    """The one client of a run; none in a dry run, which sends nothing."""
+    if settings.dry_run or settings.iftrue_token is None:
+        return None
+    return IftrueClient(
+        settings.api_url,
+        settings.iftrue_token,
+        policy=RetryPolicy(base_delay=settings.retry_base_delay),
+        read_timeout=settings.read_timeout,
+        log=commands.info,
+    )
 
 
 def main(
     environ: Mapping[str, str] | None = None,
     stream: TextIO | None = None,
-    facts_factory: Callable[[Settings], tuple[GitHubFacts, str | None]] = github_facts,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> int:
     environ = os.environ if environ is None else environ
@@ -79,10 +93,23 @@ def main(
     except InputError as error:
         commands.error(str(error))
         return 1
-    from .run import run_once
-
+    github, why_not, notice = github_gateway(settings)
+    client = iftrue_client(settings, commands)
     try:
-        return run_once(settings, payload, commands, facts_factory, now)
+        if settings.backfill_since:
+            from .backfill import Backfill  # long runs only: not imported for one deployment
+
+            if github is None:
+                reason = notice or why_not
+                commands.error(f"Input 'backfill-since': a backfill reads the history from the GitHub API; {reason}.")
+                return 1
+            return Backfill(settings, payload, github, client, commands, now).run()
+        if notice:
+            commands.notice(notice)
+        given = settings.overrides
+        trigger = read_trigger(payload, settings.runner, settings.ref, given.commit_id)
+        lookups = Lookups(github, settings.environment, why_not)
+        return run_once(given, trigger, lookups, options_from(settings), client, commands, now, settings.fail_on_error)
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
         message = f"Unexpected error: {type(error).__name__}: {error}"
         if settings.fail_on_error:

@@ -1,11 +1,14 @@
-"""What the user sees of a record: the log lines, the step outputs and the step summary."""
+"""Publishing a result, in one place for every way a run ends: the step outputs, the step summary
+and the log lines (README "Outputs")."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from .record import DeploymentRecord
+from .workflow import WorkflowCommands
 
 
 def payload_json(record: DeploymentRecord) -> str:
@@ -73,4 +76,66 @@ def summary_markdown(
     lines += [f"| {name} | {value} |" for name, value in rows]
     if record.changelog:
         lines += ["", "<details><summary>Changelog</summary>", "", cell(record.changelog), "", "</details>"]
+    return "\n".join(lines) + "\n\n"
+
+
+def publish(
+    commands: WorkflowCommands,
+    record: DeploymentRecord | None,
+    outcome: str,
+    duration_unit: str,
+    response: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Writes the outputs and the summary of one deployment; without a record, nothing was reported."""
+    if record is None:
+        outputs = {"status": "skipped"}
+        commands.set_outputs(outputs)
+        return outputs
+    outputs = record_outputs(record, response)
+    commands.set_outputs(outputs)
+    commands.add_summary(summary_markdown(record, outcome, outputs["deployment-id"] or None, duration_unit))
+    return outputs
+
+
+@dataclass
+class Outcome:
+    """What became of one past deployment in a backfill."""
+
+    label: str
+    record: DeploymentRecord | None
+    result: str
+    deployment_id: str | None = None
+    failed: bool = False
+
+
+def publish_backfill(
+    commands: WorkflowCommands, source: str, since: str, outcomes: list[Outcome], total: int, stopped: str | None
+) -> None:
+    reported = [o.deployment_id for o in outcomes if o.deployment_id is not None]
+    commands.set_outputs({"deployments-reported": str(len(reported)), "deployment-ids": json.dumps(reported)})
+    commands.add_summary(backfill_summary(source, since, outcomes, total, stopped))
+
+
+def backfill_summary(source: str, since: str, outcomes: list[Outcome], total: int, stopped: str | None) -> str:
+    lines = [
+        f"### iftrue backfill: {source} since {cell(since)}",
+        "",
+        "| # | Deployment | Commit | Pull request | Commits | Status | Outcome |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for index, o in enumerate(outcomes, start=1):
+        r = o.record
+        if r is None:
+            lines.append(f"| {index} | {cell(o.label)} | — | — | — | — | {cell(o.result)} |")
+            continue
+        repo = r.repository_url.rstrip("/")
+        pr = link(f"#{r.pull_request_number}", f"{repo}/pull/{r.pull_request_number}") if r.pull_request_number else "—"
+        lines.append(
+            f"| {index} | {link(r.title, r.url)} | {link(r.commit_id[:7], f'{repo}/commit/{r.commit_id}')} | {pr} | "
+            f"{r.commits_count} | `{r.status}` | {cell(o.result)} |"
+        )
+    if stopped:
+        lines += ["", f"Stopped: {cell(stopped)}"]
+    if len(outcomes) < total:
+        lines += ["", f"{total - len(outcomes)} of {total} were not attempted."]
     return "\n".join(lines) + "\n\n"

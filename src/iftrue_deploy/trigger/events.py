@@ -1,0 +1,177 @@
+"""One adapter per event: reads its payload once into :class:`TriggerFacts`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from .. import payload as p
+from ..facts import parse_timestamp
+from ..settings import RunnerEnv
+from ..status import from_deployment_state, from_run
+from .facts import Push, Release, Span, TriggerFacts
+
+# GitHub's push payload lists at most this many commits; at the cap the list is incomplete.
+PUSH_COMMITS_CAP = 2048
+
+
+Adapter = Callable[[dict[str, Any], RunnerEnv, TriggerFacts], TriggerFacts]
+
+
+def context(payload: dict[str, Any], runner: RunnerEnv) -> TriggerFacts:
+    sender = p.whole(payload, "sender", "id")
+    return TriggerFacts(
+        name=runner.event_name,
+        sha=p.sha_or_none(runner.sha),
+        repository_url=p.text(payload, "repository", "html_url"),
+        runner_repository_url=f"{runner.server_url}/{runner.repository}" if runner.repository else None,
+        sender_id=None if sender is None else str(sender),
+        actor_id=runner.actor_id or None,
+        pushed_ref=(p.text(payload, "ref") if runner.event_name == "push" else runner.ref) or None,
+        ref_name=runner.ref_name or None,
+        default_branch=p.text(payload, "repository", "default_branch"),
+        run_url=runner.run_url,
+        run_id=runner.run_id or None,
+        run_attempt=runner.run_attempt or None,
+    )
+
+
+def push(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
+    commits = p.items(payload, "commits")
+    ref = p.text(payload, "ref")
+    before = p.text(payload, "before")
+    after = p.text(payload, "after")
+    deleted = p.flag(payload, "deleted") or after == p.NULL_SHA
+    return replace(
+        base,
+        sha=p.sha_or_none(after) or base.sha,
+        push=Push(
+            subjects=tuple(s for c in commits if (s := p.subject(p.text(c, "message")))),
+            count=len(commits),
+            before=before,
+            branch=ref.removeprefix("refs/heads/") if ref and ref.startswith("refs/heads/") else None,
+            created=p.flag(payload, "created") or before == p.NULL_SHA,
+            forced=p.flag(payload, "forced"),
+            at_cap=len(commits) >= PUSH_COMMITS_CAP,
+        ),
+        head_message=p.text(payload, "head_commit", "message"),
+        skip="The push deleted a branch or tag; nothing was reported." if deleted else None,
+    )
+
+
+def pull_request(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
+    raw = p.obj(payload, "pull_request")
+    pr = p.pull_request(raw)
+    skip = None
+    if runner.event_name in ("pull_request", "pull_request_target"):
+        action = p.text(payload, "action")
+        if action != "closed" or not (p.flag(raw, "merged") or p.text(raw, "merged_at")):
+            skip = (
+                f"The pull request event is {action!r} and not a merge; nothing was reported "
+                "(run on pull_request: types [closed] and it reports merged pull requests)."
+            )
+    return replace(
+        base,
+        sha=p.sha_or_none(p.text(raw, "merge_commit_sha")) or base.sha,
+        pull_request=pr,
+        counts_from_pull_request=pr is not None,
+        skip=skip,
+    )
+
+
+def release(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
+    raw = p.obj(payload, "release")
+    action = p.text(payload, "action")
+    skip = None
+    if action not in ("published", "released"):
+        skip = f"The release event is {action!r}, not published or released; nothing was reported."
+    elif p.flag(raw, "draft"):
+        skip = "The release is a draft; nothing was reported."
+    target = p.text(raw, "target_commitish")
+    return replace(
+        base,
+        release=Release(
+            tag=p.text(raw, "tag_name"),
+            name=p.text(raw, "name"),
+            body=p.text(raw, "body"),
+            id=p.whole(raw, "id"),
+            published_at=parse_timestamp(p.text(raw, "published_at")),
+        ),
+        branch_hint=None if target is None or p.is_sha(target.lower()) else target.removeprefix("refs/heads/"),
+        url=p.text(raw, "html_url"),
+        skip=skip,
+    )
+
+
+def deployment(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
+    raw = p.obj(payload, "deployment")
+    ref = p.text(raw, "ref")
+    created = parse_timestamp(p.text(raw, "created_at"))
+    facts = replace(
+        base,
+        sha=p.sha_or_none(p.text(raw, "sha")) or base.sha,
+        branch_hint=None if ref is None or p.is_sha(ref.lower()) else ref.removeprefix("refs/heads/"),
+        deployment_id=p.whole(raw, "id"),
+        deployment_node_id=p.text(raw, "node_id"),
+        span=None if created is None else Span(created),
+    )
+    status = p.obj(payload, "deployment_status")
+    if runner.event_name != "deployment_status":
+        return facts
+    state = p.text(status, "state")
+    outcome = None if state is None else from_deployment_state(state)
+    at = parse_timestamp(p.text(status, "created_at"))
+    return replace(
+        facts,
+        url=p.text(status, "target_url"),
+        status=outcome,
+        no_outcome=None
+        if state is None or outcome is not None
+        else f"The deployment status is {state!r}, which is not a deployment outcome; nothing was reported.",
+        span=Span(created, at) if created and at and at >= created else None,
+    )
+
+
+def workflow_run(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
+    run = p.obj(payload, "workflow_run")
+    listed = next(
+        (p.pull_request(item) for item in p.items(run, "pull_requests") if p.whole(item, "number") is not None), None
+    )
+    conclusion, run_status = p.text(run, "conclusion"), p.text(run, "status")
+    outcome = None if run is None else from_run(conclusion, run_status)
+    started, updated = parse_timestamp(p.text(run, "run_started_at")), parse_timestamp(p.text(run, "updated_at"))
+    span = None
+    if run_status == "completed":
+        span = Span(started, updated) if started and updated and updated >= started else None
+    elif started:
+        span = Span(started)  # still running: timed to now, from the payload
+    return replace(
+        base,
+        sha=p.sha_or_none(p.text(run, "head_sha")) or base.sha,
+        branch_hint=p.text(run, "head_branch"),
+        listed_pull_request=listed,
+        counts_from_pull_request=True,
+        head_message=p.text(run, "head_commit", "message"),
+        url=p.text(run, "html_url"),
+        status=outcome,
+        no_outcome=None
+        if run is None or outcome is not None
+        else f"The workflow run's conclusion is {conclusion!r}; nothing was reported.",
+        span=span,
+    )
+
+
+ADAPTERS: dict[str, Adapter] = {
+    "push": push,
+    "release": release,
+    "deployment": deployment,
+    "deployment_status": deployment,
+    "workflow_run": workflow_run,
+}
+
+
+def adapter_for(event_name: str) -> Adapter | None:
+    if event_name.startswith("pull_request"):
+        return pull_request
+    return ADAPTERS.get(event_name)

@@ -25,6 +25,19 @@ IFTRUE_TOKEN = (
     "c2lnbmF0dXJlLW5vdC1jaGVja2VkLWJ5LXRoZS1hY3Rpb24"
 )
 GITHUB_TOKEN = "ghs_standInTokenForTests0123456789abcdef"
+DEPLOY_WORKFLOW = """\
+name: Deploy
+on:
+  push:
+    branches: [master, main]
+  release:
+    types: [published]
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: iftrue/deployment-action@v1
+"""
 
 
 def event_payload(name: str) -> dict[str, Any]:
@@ -86,6 +99,12 @@ def github_env(
         path = event
     else:
         path = ""
+    # The running workflow's file, as a checkout in the workspace has it: which `release` types it
+    # listens to decides which of a release's `published`/`released` pair is the record.
+    workflow = tmp_path / ".github" / "workflows" / "deploy.yml"
+    if not workflow.exists():
+        workflow.parent.mkdir(parents=True, exist_ok=True)
+        workflow.write_text(DEPLOY_WORKFLOW)
     output = tmp_path / "github_output"
     summary = tmp_path / "step_summary"
     output.touch()
@@ -104,6 +123,7 @@ def github_env(
         "GITHUB_RUN_ID": "30433642",
         "GITHUB_RUN_ATTEMPT": "1",
         "GITHUB_ACTOR_ID": "583231",
+        "GITHUB_WORKFLOW_REF": f"{repository}/.github/workflows/deploy.yml@{ref}",
         "GITHUB_WORKSPACE": str(tmp_path),
         "GITHUB_OUTPUT": str(output),
         "GITHUB_STEP_SUMMARY": str(summary),

@@ -134,3 +134,7 @@ class GitHubFacts(Protocol):
     def create_deployment(
         self, sha: str, ref: str, environment: str, state: str, log_url: str | None
     ) -> DeploymentFacts: ...
+
+    def file_text(self, path: str, ref: str) -> str:
+        """A text file of the repository at a ref."""
+        ...

@@ -93,8 +93,8 @@ class RunnerEnv:
     run_id: str = ""
     run_attempt: str = ""
     actor_id: str = ""
-    output_path: str = ""
-    summary_path: str = ""
+    workflow_ref: str = ""
+    workspace: str = ""
 
     @property
     def run_url(self) -> str | None:
@@ -169,8 +169,8 @@ def runner_from_environ(environ: Mapping[str, str]) -> RunnerEnv:
         run_id=get("GITHUB_RUN_ID"),
         run_attempt=get("GITHUB_RUN_ATTEMPT"),
         actor_id=get("GITHUB_ACTOR_ID"),
-        output_path=get("GITHUB_OUTPUT"),
-        summary_path=get("GITHUB_STEP_SUMMARY"),
+        workflow_ref=get("GITHUB_WORKFLOW_REF"),
+        workspace=get("GITHUB_WORKSPACE"),
     )
 
 

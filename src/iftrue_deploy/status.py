@@ -31,15 +31,11 @@ INPUT_WORDS: dict[str, ApiStatus | None] = {
     "skipped": None,
 }
 
-# A GitHub deployment status's `state`. `inactive` (a success superseded later) is no outcome.
-DEPLOYMENT_STATES: dict[str, ApiStatus] = {
-    "success": "succes",
-    "queued": "in_progress",
-    "pending": "in_progress",
-    "in_progress": "in_progress",
-    "failure": "fail",
-    "error": "fail",
-}
+# A GitHub deployment status's final `state`. The others are no outcome: `queued`, `pending` and
+# `in_progress` come before a final one (iftrue has no update call, so reporting them would count
+# one deployment two or three times), and `inactive` is a success superseded later.
+DEPLOYMENT_STATES: dict[str, ApiStatus] = {"success": "succes", "failure": "fail", "error": "fail"}
+NOT_FINAL_STATES = ("queued", "pending", "in_progress")
 
 # A completed workflow run's `conclusion`. cancelled, skipped and stale are no outcome.
 RUN_CONCLUSIONS: dict[str, ApiStatus] = {

@@ -28,7 +28,7 @@ BUDGET = {
     "push-extra": 4,
     "release": 5,
     "deployment_status": 4,
-    "deployment": 4,
+    "deployment": 5,  # + the current run attempt's start
     "workflow_run": 3,
     "workflow_dispatch": 6,
 }
@@ -393,14 +393,17 @@ def test_deployment_status_after_a_successful_deployment(
 
 
 def test_deployment_event(tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo) -> None:
-    deployment = github.add_deployment(repo.crash_fix, created_at=ago(3))
+    # Created three days ago, deployed by this run attempt (started 5 minutes ago): a re-run
+    # must not report the days in between.
+    deployment = github.add_deployment(repo.crash_fix, created_at=ago(3 * 24 * 60))
     payload = event_payload("deployment-created")
     payload["deployment"].update(
         sha=repo.crash_fix, id=deployment["id"], node_id=deployment["node_id"], created_at=deployment["created_at"]
     )
     record = sent(report(tmp_path, iftrue, github, "deployment", payload, sha=repo.crash_fix), iftrue)
     within_budget(github, "deployment")
-    duration_about(record, 3)
+    duration_about(record, 5)
+    assert github.count("GET", path_contains=f"/actions/runs/{RUN_ID}/attempts/1") == 1
     assert record["pull_request_number"] == 11
     assert record["is_fix"] is True
     assert record["commits_count"] == 1  # since login

@@ -27,6 +27,7 @@ from . import describe, flags, identity, outcome, source
 from .deployed import Deployed
 from .lookups import Lookups, Notes
 from .outcome import Skip
+from .release_twin import twin_skip
 
 __all__ = ["Deployed", "Lookups", "Notes", "Options", "Skip", "derive_record", "options_from"]
 
@@ -64,6 +65,9 @@ def derive_record(
         raise Skip(f"The status is {given.status_skipped!r}; nothing was reported.")
     if trigger.skip is not None:
         raise Skip(trigger.skip)
+    twin = twin_skip(trigger, lookups)
+    if twin is not None:
+        raise Skip(twin)
     deployed = Deployed(trigger, lookups, given.commit_id)
     # Status first: a skipped status means nothing else needs deriving or fetching.
     status = outcome.status(given, deployed)

@@ -36,4 +36,5 @@ def is_forced(given: FieldOverrides, deployed: Deployed) -> bool:
     if given.is_forced is not None:
         return given.is_forced
     push = deployed.trigger.push
-    return push is not None and push.forced
+    # GitHub sends forced: true for some pushes that create a branch or tag: nothing was overwritten.
+    return push is not None and push.forced and not push.created

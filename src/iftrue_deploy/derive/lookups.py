@@ -103,6 +103,9 @@ class Lookups:
     def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts] | None:
         return self.ask(f"the statuses of deployment {deployment_id}", lambda g: g.deployment_statuses(deployment_id))
 
+    def file_text(self, path: str, ref: str) -> str | None:
+        return self.ask(f"the workflow file {path}", lambda g: g.file_text(path, ref))
+
     def create_deployment(self, sha: str, state: str, log_url: str | None) -> DeploymentFacts | None:
         return self.ask(
             "a new GitHub Deployment", lambda g: g.create_deployment(sha, sha, self.environment, state, log_url)

@@ -10,6 +10,7 @@ from .deployed import Deployed
 
 SQUASH_RE = re.compile(r"\(#(\d+)\)\s*$")
 MERGE_RE = re.compile(r"^Merge pull request #(\d+)\b")
+MERGE_FROM_RE = re.compile(r"^Merge pull request #\d+ from [^/\s]+/(\S+)")
 
 
 def pull_request_number(given: FieldOverrides, deployed: Deployed) -> int:
@@ -36,6 +37,8 @@ def branch(given: FieldOverrides, deployed: Deployed) -> str:
     pr = deployed.pull_request
     if pr is not None and pr.head_branch:
         return pr.head_branch
+    if pr is None and deployed.subject and (merged := MERGE_FROM_RE.match(deployed.subject)):
+        return merged.group(1)  # the pull request's head branch, from GitHub's merge subject
     trigger = deployed.trigger
     if trigger.branch_hint:
         return trigger.branch_hint

@@ -23,9 +23,8 @@ from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
-from urllib3.util.retry import Retry
 
-from .facts import (
+from ..facts import (
     CommitFacts,
     Comparison,
     DeploymentFacts,
@@ -36,12 +35,10 @@ from .facts import (
     parse_timestamp,
     utc,
 )
+from . import convert
 
 if TYPE_CHECKING:  # PyGithub itself is imported on the first question (a third of start-up)
     from github import Github, GithubException
-    from github.Deployment import Deployment
-    from github.GitRelease import GitRelease
-    from github.PullRequest import PullRequest
     from github.Repository import Repository
 
 TIMEOUT = 10
@@ -50,53 +47,6 @@ WAIT_BUDGET = 20.0
 PAGE = 100
 
 R = TypeVar("R")
-
-
-def quick_retry() -> Retry:
-    return Retry(
-        total=2,
-        connect=1,
-        read=0,  # a read that failed may have been served: don't repeat it blindly
-        status=1,
-        status_forcelist=(500, 502, 503, 504),
-        allowed_methods=frozenset({"GET"}),
-        backoff_factor=0.3,
-        backoff_max=2.0,
-        respect_retry_after_header=False,
-        raise_on_status=False,
-    )
-
-
-def _release(release: GitRelease) -> ReleaseFacts:
-    return ReleaseFacts(
-        id=release.id,
-        tag=release.tag_name,
-        name=release.title or "",
-        body=release.body or "",
-        html_url=release.html_url,
-        draft=release.draft,
-        prerelease=release.prerelease,
-        published_at=utc(release.published_at),
-        target_commitish=release.target_commitish or "",
-        author_id=release.author.id if release.author else None,
-    )
-
-
-def _deployment(deployment: Deployment) -> DeploymentFacts:
-    return DeploymentFacts(
-        id=deployment.id,
-        node_id=deployment.node_id,
-        sha=deployment.sha,
-        ref=deployment.ref,
-        environment=deployment.environment,
-        created_at=utc(deployment.created_at),
-        creator_id=deployment.creator.id if deployment.creator else None,
-    )
-
-
-def _describe(error: GithubException) -> str:
-    message = error.message or (error.data.get("message") if isinstance(error.data, dict) else None)
-    return f"HTTP {error.status}" + (f": {message}" if message else "")
 
 
 class PyGithubFacts:
@@ -116,7 +66,7 @@ class PyGithubFacts:
             base_url=self._api_url,
             auth=Auth.Token(self._token),
             timeout=TIMEOUT,
-            retry=quick_retry(),
+            retry=convert.quick_retry(),
             per_page=PAGE,
             seconds_between_requests=None,
             seconds_between_writes=None,
@@ -153,7 +103,7 @@ class PyGithubFacts:
             except GithubException as error:
                 wait = self._short_wait(error)
                 if wait is None:
-                    raise GitHubUnavailable(_describe(error)) from None
+                    raise GitHubUnavailable(convert.describe(error)) from None
                 self._waited += wait
                 self._sleep(wait)
             except requests.exceptions.RequestException as error:
@@ -180,26 +130,13 @@ class PyGithubFacts:
     def pull_requests_for_commit(self, sha: str) -> list[PullRequestFacts]:
         def fetch() -> list[PullRequestFacts]:
             listed = self._repo.get_commit(sha).get_pulls().get_page(0)
-            return [self._pull(pr, with_commits=False) for pr in listed]
+            return [convert.pull_request(pr, with_commits=False) for pr in listed]
 
         return self._fetch(("pulls-for", sha), fetch)
 
     def pull_request(self, number: int) -> PullRequestFacts:
-        return self._fetch(("pull", number), lambda: self._pull(self._repo.get_pull(number), with_commits=True))
-
-    @staticmethod
-    def _pull(pr: PullRequest, with_commits: bool) -> PullRequestFacts:
-        # Only attributes that the commit's pull-request listing carries are read from listed pull
-        # requests; reading any other would make PyGithub fetch the whole pull request.
-        return PullRequestFacts(
-            number=pr.number,
-            title=pr.title or "",
-            head_branch=pr.head.ref or "",
-            labels=tuple(label.name.lower() for label in pr.labels),
-            merge_commit_sha=pr.merge_commit_sha,
-            merged=pr.merged_at is not None,
-            commits=pr.commits if with_commits else None,
-            html_url=pr.html_url,
+        return self._fetch(
+            ("pull", number), lambda: convert.pull_request(self._repo.get_pull(number), with_commits=True)
         )
 
     def commit(self, ref: str) -> CommitFacts:
@@ -250,14 +187,16 @@ class PyGithubFacts:
         return self._fetch(("run", run_id, attempt), fetch)
 
     def releases(self) -> list[ReleaseFacts]:
-        return self._fetch(("releases",), lambda: [_release(r) for r in self._repo.get_releases().get_page(0)])
+        return self._fetch(("releases",), lambda: [convert.release(r) for r in self._repo.get_releases().get_page(0)])
 
     def all_releases(self) -> Iterator[ReleaseFacts]:
-        return self._pages(lambda page: [_release(r) for r in self._repo.get_releases().get_page(page)])
+        return self._pages(lambda page: [convert.release(r) for r in self._repo.get_releases().get_page(page)])
 
     def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
         return self._pages(
-            lambda page: [_deployment(d) for d in self._repo.get_deployments(environment=environment).get_page(page)]
+            lambda page: [
+                convert.deployment(d) for d in self._repo.get_deployments(environment=environment).get_page(page)
+            ]
         )
 
     def _pages(self, fetch_page: Callable[[int], list[R]]) -> Iterator[R]:
@@ -288,7 +227,7 @@ class PyGithubFacts:
                 if sha
                 else self._repo.get_deployments(environment=environment)
             )
-            return [_deployment(d) for d in listed.get_page(0)]
+            return [convert.deployment(d) for d in listed.get_page(0)]
 
         return self._fetch(("deployments", environment, sha), fetch)
 
@@ -310,6 +249,15 @@ class PyGithubFacts:
 
         return self._fetch(("statuses", deployment_id), fetch)
 
+    def file_text(self, path: str, ref: str) -> str:
+        def fetch() -> str:
+            found = self._repo.get_contents(path, ref=ref)
+            if isinstance(found, list):
+                raise ValueError(f"{path} is a directory")
+            return found.decoded_content.decode("utf-8")
+
+        return self._fetch(("file", path, ref), fetch)
+
     def create_deployment(
         self, sha: str, ref: str, environment: str, state: str, log_url: str | None
     ) -> DeploymentFacts:
@@ -328,6 +276,6 @@ class PyGithubFacts:
                 deployment.create_status(state, target_url=log_url, environment=environment, auto_inactive=True)
             else:
                 deployment.create_status(state, environment=environment, auto_inactive=True)
-            return _deployment(deployment)
+            return convert.deployment(deployment)
 
         return self._fetch(("create-deployment", sha, environment), create)

@@ -18,6 +18,8 @@ from .facts import Previous, Push, Release, Span, TriggerFacts
 
 __all__ = ["Previous", "Push", "Release", "Span", "TriggerFacts", "for_ref", "read_trigger", "with_commit"]
 
+# Their closed-and-merged event is a deployment even though GITHUB_REF is refs/pull/N/merge.
+PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
 VERSION_TAG_RE = re.compile(r"v?\d+(\.\d+)*([-+.].*)?")
 
 
@@ -30,7 +32,16 @@ def read_trigger(
         return for_ref(base, ref, commit_id)
     adapter = adapter_for(runner.event_name)
     facts = adapter(payload, runner, base) if adapter else base
-    return with_commit(facts, commit_id) if commit_id else facts
+    if commit_id:
+        return with_commit(facts, commit_id)
+    if facts.skip is None and runner.ref.startswith("refs/pull/") and runner.event_name not in PULL_REQUEST_EVENTS:
+        # Reviews, comments, checks of an open pull request: GITHUB_SHA is a test merge, never deployed.
+        return replace(
+            facts,
+            skip=f"The run is about an open pull request ({runner.ref}), not a deployment; nothing was "
+            "reported (give ref or commit-id to report what was deployed).",
+        )
+    return facts
 
 
 def for_ref(base: TriggerFacts, ref: str, commit_id: str | None = None) -> TriggerFacts:
@@ -56,6 +67,7 @@ def with_commit(facts: TriggerFacts, commit_id: str) -> TriggerFacts:
         push=None,
         head_message=None,
         skip=None,
+        release=None if facts.release is None else replace(facts.release, may_have_twin=False),
     )
 
 

@@ -7,9 +7,9 @@ from dataclasses import replace
 from typing import Any
 
 from .. import payload as p
-from ..facts import parse_timestamp
+from ..facts import PullRequestFacts, parse_timestamp
 from ..settings import RunnerEnv
-from ..status import from_deployment_state, from_run
+from ..status import NOT_FINAL_STATES, from_deployment_state, from_run
 from .facts import Push, Release, Span, TriggerFacts
 
 # GitHub's push payload lists at most this many commits; at the cap the list is incomplete.
@@ -34,6 +34,8 @@ def context(payload: dict[str, Any], runner: RunnerEnv) -> TriggerFacts:
         run_url=runner.run_url,
         run_id=runner.run_id or None,
         run_attempt=runner.run_attempt or None,
+        workflow_ref=runner.workflow_ref or None,
+        workspace=runner.workspace or None,
     )
 
 
@@ -97,6 +99,7 @@ def release(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> T
             body=p.text(raw, "body"),
             id=p.whole(raw, "id"),
             published_at=parse_timestamp(p.text(raw, "published_at")),
+            may_have_twin=action == "published" and not p.flag(raw, "prerelease"),
         ),
         branch_hint=None if target is None or p.is_sha(target.lower()) else target.removeprefix("refs/heads/"),
         url=p.text(raw, "html_url"),
@@ -114,7 +117,6 @@ def deployment(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -
         branch_hint=None if ref is None or p.is_sha(ref.lower()) else ref.removeprefix("refs/heads/"),
         deployment_id=p.whole(raw, "id"),
         deployment_node_id=p.text(raw, "node_id"),
-        span=None if created is None else Span(created),
     )
     status = p.obj(payload, "deployment_status")
     if runner.event_name != "deployment_status":
@@ -126,31 +128,32 @@ def deployment(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -
         facts,
         url=p.text(status, "target_url"),
         status=outcome,
-        no_outcome=None
-        if state is None or outcome is not None
-        else f"The deployment status is {state!r}, which is not a deployment outcome; nothing was reported.",
+        no_outcome=None if state is None or outcome is not None else not_final(state),
         span=Span(created, at) if created and at and at >= created else None,
     )
 
 
+def not_final(state: str) -> str:
+    if state in NOT_FINAL_STATES:
+        return (
+            f"The deployment status is {state!r}, not final; nothing was reported: iftrue cannot change a "
+            "record once sent, so each status would count as one more deployment. Run on final states "
+            "only (success, failure, error), or give the status input to report this one."
+        )
+    return f"The deployment status is {state!r}, which is not a deployment outcome; nothing was reported."
+
+
 def workflow_run(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
     run = p.obj(payload, "workflow_run")
-    listed = next(
-        (p.pull_request(item) for item in p.items(run, "pull_requests") if p.whole(item, "number") is not None), None
-    )
+    head_sha = p.sha_or_none(p.text(run, "head_sha"))
     conclusion, run_status = p.text(run, "conclusion"), p.text(run, "status")
     outcome = None if run is None else from_run(conclusion, run_status)
     started, updated = parse_timestamp(p.text(run, "run_started_at")), parse_timestamp(p.text(run, "updated_at"))
-    span = None
-    if run_status == "completed":
-        span = Span(started, updated) if started and updated and updated >= started else None
-    elif started:
-        span = Span(started)  # still running: timed to now, from the payload
     return replace(
         base,
-        sha=p.sha_or_none(p.text(run, "head_sha")) or base.sha,
+        sha=head_sha or base.sha,
         branch_hint=p.text(run, "head_branch"),
-        listed_pull_request=listed,
+        listed_pull_request=run_pull_request(run, head_sha),
         counts_from_pull_request=True,
         head_message=p.text(run, "head_commit", "message"),
         url=p.text(run, "html_url"),
@@ -158,7 +161,42 @@ def workflow_run(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts)
         no_outcome=None
         if run is None or outcome is not None
         else f"The workflow run's conclusion is {conclusion!r}; nothing was reported.",
-        span=span,
+        span=Span(started, updated) if started and updated and updated >= started else None,
+        skip=None if run is None else run_skip(payload, run),
+    )
+
+
+def run_pull_request(run: dict[str, Any] | None, head_sha: str | None) -> PullRequestFacts | None:
+    """GitHub lists every open pull request that shares the run's branch: only the one whose head
+    is the run's commit is the run's own."""
+    for item in p.items(run, "pull_requests"):
+        if p.whole(item, "number") is not None and p.sha_or_none(p.text(item, "head", "sha")) == head_sha:
+            return p.pull_request(item)
+    return None
+
+
+def run_skip(payload: dict[str, Any], run: dict[str, Any]) -> str | None:
+    """Why a workflow run deployed nothing: not finished, a pull request's CI, or a fork's."""
+    status, event = p.text(run, "status"), p.text(run, "event")
+    if status != "completed":
+        return (
+            f"The workflow run has not completed (status {status!r}); nothing was reported "
+            "(run on workflow_run: types [completed] to report the deployment once it is done)."
+        )
+    if event in ("pull_request", "pull_request_target"):
+        return (
+            f"The workflow run was triggered by {event}: it tested a pull request and deployed nothing; "
+            "nothing was reported."
+        )
+    head_repo, repo = p.text(run, "head_repository", "full_name"), p.text(payload, "repository", "full_name")
+    if head_repo and repo and head_repo.lower() != repo.lower():
+        return f"The workflow run came from another repository ({head_repo}, a fork); nothing was reported."
+    return None
+
+
+def merge_group(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
+    return replace(
+        base, skip="A merge_group run checks a merge queue's candidate and deploys nothing; nothing was reported."
     )
 
 
@@ -168,6 +206,7 @@ ADAPTERS: dict[str, Adapter] = {
     "deployment": deployment,
     "deployment_status": deployment,
     "workflow_run": workflow_run,
+    "merge_group": merge_group,
 }
 
 

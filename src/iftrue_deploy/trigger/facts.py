@@ -16,6 +16,9 @@ class Release:
     body: str | None = None
     id: int | None = None
     published_at: datetime | None = None
+    # A `published` event of a full release, which GitHub follows with a `released` twin: which
+    # of the two is the deployment depends on what the workflow listens to.
+    may_have_twin: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,3 +82,5 @@ class TriggerFacts:
     run_url: str | None = None
     run_id: str | None = None
     run_attempt: str | None = None
+    workflow_ref: str | None = None  # GITHUB_WORKFLOW_REF: OWNER/REPO/PATH@REF of the running workflow
+    workspace: str | None = None

@@ -1,0 +1,77 @@
+"""PyGithub's objects turned into the plain answers of :mod:`iftrue_deploy.facts`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from urllib3.util.retry import Retry
+
+from ..facts import DeploymentFacts, PullRequestFacts, ReleaseFacts, utc
+
+if TYPE_CHECKING:
+    from github import GithubException
+    from github.Deployment import Deployment
+    from github.GitRelease import GitRelease
+    from github.PullRequest import PullRequest
+
+
+def quick_retry() -> Retry:
+    return Retry(
+        total=2,
+        connect=1,
+        read=0,  # a read that failed may have been served: don't repeat it blindly
+        status=1,
+        status_forcelist=(500, 502, 503, 504),
+        allowed_methods=frozenset({"GET"}),
+        backoff_factor=0.3,
+        backoff_max=2.0,
+        respect_retry_after_header=False,
+        raise_on_status=False,
+    )
+
+
+def release(release: GitRelease) -> ReleaseFacts:
+    return ReleaseFacts(
+        id=release.id,
+        tag=release.tag_name,
+        name=release.title or "",
+        body=release.body or "",
+        html_url=release.html_url,
+        draft=release.draft,
+        prerelease=release.prerelease,
+        published_at=utc(release.published_at),
+        target_commitish=release.target_commitish or "",
+        author_id=release.author.id if release.author else None,
+    )
+
+
+def deployment(deployment: Deployment) -> DeploymentFacts:
+    return DeploymentFacts(
+        id=deployment.id,
+        node_id=deployment.node_id,
+        sha=deployment.sha,
+        ref=deployment.ref,
+        environment=deployment.environment,
+        created_at=utc(deployment.created_at),
+        creator_id=deployment.creator.id if deployment.creator else None,
+    )
+
+
+def describe(error: GithubException) -> str:
+    message = error.message or (error.data.get("message") if isinstance(error.data, dict) else None)
+    return f"HTTP {error.status}" + (f": {message}" if message else "")
+
+
+def pull_request(pr: PullRequest, with_commits: bool) -> PullRequestFacts:
+    # Only attributes that the commit's pull-request listing carries are read from listed pull
+    # requests; reading any other would make PyGithub fetch the whole pull request.
+    return PullRequestFacts(
+        number=pr.number,
+        title=pr.title or "",
+        head_branch=pr.head.ref or "",
+        labels=tuple(label.name.lower() for label in pr.labels),
+        merge_commit_sha=pr.merge_commit_sha,
+        merged=pr.merged_at is not None,
+        commits=pr.commits if with_commits else None,
+        html_url=pr.html_url,
+    )

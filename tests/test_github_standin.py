@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -215,8 +216,12 @@ def test_rate_limit_counts_down_then_answers_403(standin: GitHubStandIn, repo: R
     assert headers["x-ratelimit-remaining"] == "0" and int(headers["x-ratelimit-reset"]) > 3000 + int(
         datetime.now(UTC).timestamp()
     )
-    standin.set_rate_limit(5000)
+    standin.set_rate_limit(0, reset_in=0.3)
+    with pytest.raises(RateLimitExceededException):
+        _ = repo.get_pull(7).title
+    time.sleep(0.4)  # the reset time passed: a fresh window
     assert repo.get_pull(7).title == "Fix the login bug"
+    assert repo._requester.rate_limiting[0] == 4999
 
 
 def test_auth_is_required(standin: GitHubStandIn) -> None:

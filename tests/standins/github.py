@@ -178,6 +178,7 @@ class GitHubStandIn:
         self._used = 0
         self._reset_at = int(time.time()) + 3600
         self._allowed = RATE_LIMIT  # requests answered before the core rate limit is exhausted
+        self._window_ends = float(self._reset_at)  # then a fresh window of RATE_LIMIT requests begins
         # Files at GET /contents/{path}: path -> {ref or "" (any ref): text}.
         self.files: dict[str, dict[str, str]] = {}
         self._commits: dict[str, _Commit] = {}
@@ -511,10 +512,12 @@ class GitHubStandIn:
 
     def set_rate_limit(self, remaining: int, reset_in: float = 3600) -> None:
         """From now on, ``remaining`` requests are answered; then every request gets GitHub's 403
-        "API rate limit exceeded" until this is called again. The headers count down to it."""
+        "API rate limit exceeded". The headers count down to it; ``reset_in`` seconds from now a
+        fresh window of RATE_LIMIT requests begins, as on GitHub."""
         with self._lock:
             self._allowed = self._used + max(0, remaining)
-            self._reset_at = int(time.time() + reset_in)
+            self._window_ends = time.time() + reset_in
+            self._reset_at = math.ceil(self._window_ends)
 
     # ------------------------------------------------------------------ observability and faults
 
@@ -671,6 +674,10 @@ class GitHubStandIn:
         request = Request(method, unquote(raw_path), query, dict(handler.headers.items()), body, prefix)
         with self._lock:
             self.requests.append(request)
+            if time.time() >= self._window_ends:
+                self._allowed = self._used + RATE_LIMIT
+                self._window_ends = time.time() + 3600
+                self._reset_at = math.ceil(self._window_ends)
             exhausted = self._used >= self._allowed and request.path != "/rate_limit"
             self._used += 1
             fault = self._take_fault(method, request.path)

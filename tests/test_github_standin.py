@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -173,6 +174,54 @@ def test_faults(standin: GitHubStandIn, repo: Repository) -> None:
     with pytest.raises(GithubException) as failed:
         list(repo.get_releases())
     assert failed.value.status == 502
+
+
+def test_file_contents_at_a_ref(standin: GitHubStandIn, repo: Repository) -> None:
+    text = "name: Deploy\non:\n  release:\n    types: [published]\n" + "# padding\n" * 10
+    standin.add_file(".github/workflows/deploy.yml", text)
+    standin.add_file(".github/workflows/deploy.yml", "on: push\n", ref="refs/tags/v1")
+    content = repo.get_contents(".github/workflows/deploy.yml")
+    assert not isinstance(content, list)
+    assert content.decoded_content.decode() == text
+    assert (content.name, content.path, content.size, content.encoding) == (
+        "deploy.yml",
+        content.path,
+        len(text),
+        "base64",
+    )
+    assert "\n" in content.content  # wrapped at 60 characters, as GitHub does
+    tagged = repo.get_contents(".github/workflows/deploy.yml", ref="refs/tags/v1")
+    assert not isinstance(tagged, list) and tagged.decoded_content == b"on: push\n"
+    assert repo.get_contents(".github/workflows/deploy.yml", ref="main").decoded_content.decode() == text  # type: ignore[union-attr]
+    with pytest.raises(UnknownObjectException):
+        repo.get_contents(".github/workflows/missing.yml")
+    assert [r.query.get("ref") for r in standin.requests if "/contents/" in r.path] == [
+        None,
+        "refs/tags/v1",
+        "main",
+        None,
+    ]
+
+
+def test_rate_limit_counts_down_then_answers_403(standin: GitHubStandIn, repo: Repository) -> None:
+    history(standin)
+    standin.set_rate_limit(2, reset_in=3600)
+    assert repo.get_pull(7).title == "Fix the login bug"
+    remaining, _limit = repo._requester.rate_limiting  # what the last answer's headers said
+    assert remaining == 1
+    assert repo.get_pull(7).merged is True  # the last allowed request
+    with pytest.raises(RateLimitExceededException) as raised:
+        _ = repo.get_pull(7).title
+    headers = raised.value.headers or {}
+    assert headers["x-ratelimit-remaining"] == "0" and int(headers["x-ratelimit-reset"]) > 3000 + int(
+        datetime.now(UTC).timestamp()
+    )
+    standin.set_rate_limit(0, reset_in=0.3)
+    with pytest.raises(RateLimitExceededException):
+        _ = repo.get_pull(7).title
+    time.sleep(0.4)  # the reset time passed: a fresh window
+    assert repo.get_pull(7).title == "Fix the login bug"
+    assert repo._requester.rate_limiting[0] == 4999
 
 
 def test_auth_is_required(standin: GitHubStandIn) -> None:

@@ -56,6 +56,7 @@ TEMPLATES: dict[str, Any] = {
     "status_item": _load("deployment-status-items.json")[0],
     "release": _load("release.json"),
     "release_item": _load("release-items.json")[0],
+    "content": _load("content-file.json"),
 }
 
 
@@ -176,6 +177,10 @@ class GitHubStandIn:
         self.posted_statuses: list[dict[str, Any]] = []
         self._used = 0
         self._reset_at = int(time.time()) + 3600
+        self._allowed = RATE_LIMIT  # requests answered before the core rate limit is exhausted
+        self._window_ends = float(self._reset_at)  # then a fresh window of RATE_LIMIT requests begins
+        # Files at GET /contents/{path}: path -> {ref or "" (any ref): text}.
+        self.files: dict[str, dict[str, str]] = {}
         self._commits: dict[str, _Commit] = {}
         self.branches: dict[str, str | None] = {default_branch: None}
         self.tags: dict[str, str] = {}
@@ -500,6 +505,20 @@ class GitHubStandIn:
             self.runs[run_id] = record
             return record
 
+    def add_file(self, path: str, text: str, ref: str = "") -> None:
+        """A file served by ``GET /contents/{path}``; with ``ref``, only at ``?ref=<ref>``."""
+        with self._lock:
+            self.files.setdefault(path.strip("/"), {})[ref] = text
+
+    def set_rate_limit(self, remaining: int, reset_in: float = 3600) -> None:
+        """From now on, ``remaining`` requests are answered; then every request gets GitHub's 403
+        "API rate limit exceeded". The headers count down to it; ``reset_in`` seconds from now a
+        fresh window of RATE_LIMIT requests begins, as on GitHub."""
+        with self._lock:
+            self._allowed = self._used + max(0, remaining)
+            self._window_ends = time.time() + reset_in
+            self._reset_at = math.ceil(self._window_ends)
+
     # ------------------------------------------------------------------ observability and faults
 
     def reset_requests(self) -> None:
@@ -629,7 +648,7 @@ class GitHubStandIn:
         return {
             "Content-Type": JSON_TYPE,
             "X-RateLimit-Limit": str(RATE_LIMIT),
-            "X-RateLimit-Remaining": str(max(0, RATE_LIMIT - self._used)),
+            "X-RateLimit-Remaining": str(max(0, self._allowed - self._used)),
             "X-RateLimit-Reset": str(self._reset_at),
             "X-RateLimit-Used": str(min(self._used, RATE_LIMIT)),
             "X-RateLimit-Resource": "core",
@@ -655,9 +674,23 @@ class GitHubStandIn:
         request = Request(method, unquote(raw_path), query, dict(handler.headers.items()), body, prefix)
         with self._lock:
             self.requests.append(request)
+            if time.time() >= self._window_ends:
+                self._allowed = self._used + RATE_LIMIT
+                self._window_ends = time.time() + 3600
+                self._reset_at = math.ceil(self._window_ends)
+            exhausted = self._used >= self._allowed and request.path != "/rate_limit"
             self._used += 1
             fault = self._take_fault(method, request.path)
             headers = self._base_headers()
+        if fault is None and exhausted:
+            request.status = 403
+            body = {
+                "message": f"API rate limit exceeded for installation ID {self.repo_id}.",
+                "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+                "status": "403",
+            }
+            handler.send(403, json.dumps(body).encode(), headers)  # type: ignore[attr-defined]
+            return
         if fault is not None and fault.kind == "close":
             handler.close_connection = True
             handler.connection.shutdown(2)
@@ -734,6 +767,7 @@ class GitHubStandIn:
             ("GET", r"/releases/latest", self._latest_release),
             ("GET", r"/releases/tags/(.+)", self._release_by_tag),
             ("GET", r"/releases/(\d+)", self._get_release),
+            ("GET", r"/contents/(.+)", self._get_content),
         ]
         for verb, pattern, handle in routes:
             found = re.fullmatch(pattern, rest)
@@ -847,7 +881,7 @@ class GitHubStandIn:
         core = {
             "limit": RATE_LIMIT,
             "used": min(self._used, RATE_LIMIT),
-            "remaining": max(0, RATE_LIMIT - self._used),
+            "remaining": max(0, self._allowed - self._used),
             "reset": self._reset_at,
         }
         return {"resources": {"core": core}, "rate": core}
@@ -1359,6 +1393,33 @@ class GitHubStandIn:
         if r is None:
             return _Answer(404, not_found_body("https://docs.github.com/rest/releases/releases#get-a-release"))
         return _Answer(200, self._release(r, ctx, item=False))
+
+    def _get_content(self, request: Request, ctx: _Ctx, path: str) -> _Answer:
+        versions = self.files.get(path.strip("/"), {})
+        ref = ctx.query.get("ref", "")
+        text = versions.get(ref, versions.get("")) if ref else versions.get("")
+        if text is None:
+            return _Answer(404, not_found_body("https://docs.github.com/rest/repos/contents#get-repository-content"))
+        raw = text.encode()
+        encoded = base64.b64encode(raw).decode()
+        blob = hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+        api, html = self._repo_api(ctx), f"{ctx.html}/{self.full_name}"
+        at = ref or self.default_branch
+        out = self._template("content", ctx)
+        out.update(
+            size=len(raw),
+            name=path.rsplit("/", 1)[-1],
+            path=path,
+            # GitHub wraps the base64 at 60 characters.
+            content="".join(encoded[i : i + 60] + "\n" for i in range(0, len(encoded), 60)),
+            sha=blob,
+            url=f"{api}/contents/{quote(path)}?ref={quote(at, safe='')}",
+            git_url=f"{api}/git/blobs/{blob}",
+            html_url=f"{html}/blob/{at}/{quote(path)}",
+            download_url=f"{self.url}/raw/{self.full_name}/{at}/{quote(path)}",
+        )
+        out["_links"] = {"git": out["git_url"], "self": out["url"], "html": out["html_url"]}
+        return _Answer(200, out)
 
 
 __all__ = ["Fault", "GitHubStandIn", "Request", "iso", "not_found_body", "random_sha"]

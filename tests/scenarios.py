@@ -164,9 +164,9 @@ class Call:
 
 
 def report_call(tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, call: Call) -> ActionRun:
-    return report(
-        tmp_path, iftrue, github, call.event, call.payload, sha=call.sha, github_ref=call.github_ref, **call.inputs
-    )
+    # call.inputs are action inputs only, never report()'s own keywords (env_extra, api_prefix).
+    event, payload, sha, ref, inputs = call.event, call.payload, call.sha, call.github_ref, call.inputs
+    return report(tmp_path, iftrue, github, event, payload, sha=sha, github_ref=ref, **inputs)  # type: ignore[arg-type]
 
 
 def every_field_given(github: GitHubStandIn, repo: Repo) -> Call:

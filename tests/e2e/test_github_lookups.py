@@ -10,92 +10,27 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
+from tests import scenarios
+from tests.conftest import ActionRun, event_payload
+from tests.scenarios import BUDGET, REPO_URL, RUN_ID, Repo, ago, build_repo, push_payload, report, report_call
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
-
-# Requests per run allowed by the issue "Derive what the payload lacks from GitHub".
-BUDGET = {
-    "inputs": 0,
-    "pull_request": 2,
-    "push": 3,
-    "push-extra": 4,
-    "release": 5,
-    "deployment_status": 4,
-    "deployment": 5,  # + the current run attempt's start
-    "workflow_run": 3,
-    "workflow_dispatch": 6,
-}
-REPO_URL = "https://github.com/Codertocat/Hello-World"
-RUN_ID = 30433642
-
-
-def ago(minutes: float) -> str:
-    return (datetime.now(UTC) - timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass
-class Repo:
-    """A fake repository's history: two deployed pull requests, then the one being deployed."""
-
-    github: GitHubStandIn
-    initial: str
-    login: str  # PR 10, squash-merged and deployed successfully
-    crash_fix: str  # PR 11, a bug fix, squash-merged
-    deployed_fix: str  # deployment of crash_fix failed
-    head: str  # PR 12, merge commit, the one being deployed
 
 
 @pytest.fixture
 def github() -> Iterator[GitHubStandIn]:
-    standin = GitHubStandIn(token=GITHUB_TOKEN, html_url="https://github.com").start()
+    standin = scenarios.github_standin()
     yield standin
     standin.stop()
 
 
 @pytest.fixture
 def repo(github: GitHubStandIn) -> Repo:
-    initial = github.add_commit("Initial commit")
-    login = github.add_commit("Add login page (#10)")
-    github.add_pull(10, "Add login page", "feature/login", login, labels=["enhancement"], commits=3)
-    github.add_deployment(login, statuses=["in_progress", "success"])
-    crash_fix = github.add_commit("Stop the crash on save (#11)")
-    github.add_pull(11, "Stop the crash on save", "bugfix/crash-on-save", crash_fix, labels=["Bug"], commits=2)
-    github.add_deployment(crash_fix, statuses=["failure"])
-    github.add_commit("Second commit of the payments branch")
-    head = github.add_commit("Merge pull request #12 from Codertocat/feature/payments")
-    github.add_pull(12, "Payments", "feature/payments", head, labels=["feature"], commits=4)
-    github.add_run(RUN_ID, ago(5))
-    return Repo(github, initial, login, crash_fix, crash_fix, head)
-
-
-def report(
-    tmp_path: Path,
-    iftrue: IftrueStandIn,
-    github: GitHubStandIn,
-    event_name: str,
-    payload: dict[str, Any] | None,
-    *,
-    sha: str | None = None,
-    github_ref: str = "refs/heads/master",
-    api_prefix: str = "",
-    env_extra: dict[str, str] | None = None,
-    **inputs: str,
-) -> ActionRun:
-    env = github_env(tmp_path, event_name, payload, sha=sha, ref=github_ref, api_url=github.url + api_prefix)
-    env.update(env_extra or {})
-    given = {"iftrue-token": IFTRUE_TOKEN, "api-url": iftrue.url, "github-token": GITHUB_TOKEN}
-    given.update({k.replace("_", "-"): v for k, v in inputs.items()})
-    github.reset_requests()
-    run = run_action(env, given)
-    assert "Traceback" not in run.stdout + run.stderr
-    return run
+    return build_repo(github)
 
 
 def sent(run: ActionRun, iftrue: IftrueStandIn) -> dict[str, Any]:
@@ -116,21 +51,6 @@ def duration_about(record: dict[str, Any], minutes: float) -> None:
     assert minutes - 0.1 <= record["deployment_duration"] <= minutes + 0.5, record
 
 
-def push_payload(before: str, after: str, messages: list[tuple[str, str]], **changes: Any) -> dict[str, Any]:
-    """The real push payload, pointed at the stand-in's commits."""
-    payload = event_payload("push-branch-created")
-    commits = []
-    for sha, message in messages:
-        commit = json.loads(json.dumps(payload["commits"][0]))
-        commit.update(id=sha, message=message, url=f"{REPO_URL}/commit/{sha}")
-        commits.append(commit)
-    payload.update(
-        before=before, after=after, created=False, commits=commits, head_commit=commits[-1] if commits else None
-    )
-    payload.update(changes)
-    return payload
-
-
 def node_id_of(github: GitHubStandIn, sha: str) -> str:
     return next(str(d["node_id"]) for d in github.deployments.values() if d["sha"] == sha)
 
@@ -139,16 +59,7 @@ def node_id_of(github: GitHubStandIn, sha: str) -> str:
 
 
 def test_push_of_a_merge_commit(tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo) -> None:
-    github.add_deployment(repo.head, statuses=["in_progress"])
-    payload = push_payload(
-        repo.crash_fix,
-        repo.head,
-        [
-            ("b" * 40, "Second commit of the payments branch"),
-            (repo.head, "Merge pull request #12 from Codertocat/feature/payments"),
-        ],
-    )
-    run = report(tmp_path, iftrue, github, "push", payload, sha=repo.head)
+    run = report_call(tmp_path, iftrue, github, scenarios.push_of_a_merge_commit(github, repo))
     record = sent(run, iftrue)
     within_budget(github, "push")
     duration_about(record, 5)
@@ -175,8 +86,7 @@ def test_push_of_a_merge_commit(tmp_path: Path, iftrue: IftrueStandIn, github: G
 def test_push_of_a_squash_merge_with_a_bug_label(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
 ) -> None:
-    payload = push_payload(repo.login, repo.crash_fix, [(repo.crash_fix, "Stop the crash on save (#11)")])
-    run = report(tmp_path, iftrue, github, "push", payload, sha=repo.crash_fix)
+    run = report_call(tmp_path, iftrue, github, scenarios.push_of_a_squash_merge(github, repo))
     record = sent(run, iftrue)
     assert within_budget(github, "push") == 3
     assert record["pull_request_number"] == 11
@@ -206,9 +116,7 @@ def test_push_of_a_rebase_merge_prefers_the_merged_pull_request(
 def test_direct_push_with_no_pull_request(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
 ) -> None:
-    direct = github.add_commit("Bump the version\n\nNo PR for this one.")
-    payload = push_payload(repo.head, direct, [(direct, "Bump the version\n\nNo PR for this one.")])
-    run = report(tmp_path, iftrue, github, "push", payload, sha=direct)
+    run = report_call(tmp_path, iftrue, github, scenarios.direct_push(github, repo))
     record = sent(run, iftrue)
     within_budget(github, "push")
     assert record["pull_request_number"] == 0
@@ -222,10 +130,7 @@ def test_direct_push_with_no_pull_request(
 def test_forced_push_counts_commits_with_a_compare(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
 ) -> None:
-    payload = push_payload(
-        repo.login, repo.head, [(repo.head, "Merge pull request #12 from Codertocat/feature/payments")], forced=True
-    )
-    record = sent(report(tmp_path, iftrue, github, "push", payload, sha=repo.head), iftrue)
+    record = sent(report_call(tmp_path, iftrue, github, scenarios.forced_push(github, repo)), iftrue)
     within_budget(github, "push-extra")
     assert github.count("GET", "/compare/") == 1
     assert record["is_forced"] is True
@@ -240,13 +145,9 @@ def test_forced_push_counts_commits_with_a_compare(
 def test_push_that_creates_a_branch_counts_from_the_default_branch(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
 ) -> None:
-    github.create_branch("release/2024-06", repo.head)
-    one = github.add_commit("Pin the payment provider", branch="release/2024-06")
-    two = github.add_commit("Release notes", branch="release/2024-06")
-    payload = push_payload("0" * 40, two, [(two, "Release notes")], created=True, ref="refs/heads/release/2024-06")
-    record = sent(
-        report(tmp_path, iftrue, github, "push", payload, sha=two, github_ref="refs/heads/release/2024-06"), iftrue
-    )
+    call = scenarios.push_creating_a_branch(github, repo)
+    one, two = call.commits
+    record = sent(report_call(tmp_path, iftrue, github, call), iftrue)
     within_budget(github, "push-extra")
     assert record["commits_count"] == 2
     assert record["branch"] == "release/2024-06"
@@ -256,8 +157,7 @@ def test_push_that_creates_a_branch_counts_from_the_default_branch(
 def test_push_over_the_payload_cap_counts_with_a_compare(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    payload = push_payload(repo.initial, repo.head, [(repo.head, "x")] * 2048)
-    record = sent(report(tmp_path, iftrue, github, "push", payload, sha=repo.head), iftrue)
+    record = sent(report_call(tmp_path, iftrue, github, scenarios.push_over_the_payload_cap(github, repo)), iftrue)
     within_budget(github, "push-extra")
     assert record["commits_count"] == 4  # from the compare, not the 2048 listed
 
@@ -266,10 +166,7 @@ def test_push_over_the_payload_cap_counts_with_a_compare(
 
 
 def test_merged_pull_request(tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo) -> None:
-    payload = event_payload("pull_request-closed-merged")
-    payload["pull_request"]["merge_commit_sha"] = repo.head
-    github.add_deployment(repo.head, statuses=["success"])
-    run = report(tmp_path, iftrue, github, "pull_request", payload, sha=repo.head)
+    run = report_call(tmp_path, iftrue, github, scenarios.merged_pull_request(github, repo))
     record = sent(run, iftrue)
     within_budget(github, "pull_request")
     duration_about(record, 5)
@@ -294,21 +191,10 @@ def test_merged_pull_request(tmp_path: Path, iftrue: IftrueStandIn, github: GitH
 # --- release ---
 
 
-def release_payload(tag: str, release_id: int, published_at: str) -> dict[str, Any]:
-    payload = event_payload("release-published")
-    payload["release"].update(tag_name=tag, name=f"Version {tag}", id=release_id, published_at=published_at, body=None)
-    return payload
-
-
 def test_release_counts_commits_since_the_previous_release(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
 ) -> None:
-    github.add_release("v1.0.0", repo.login, published_at="2024-05-01T10:00:00Z")
-    github.add_release("v1.1.0-rc.1", repo.crash_fix, prerelease=True, published_at="2024-05-02T10:00:00Z")
-    github.add_release("v1.1.0", repo.head, published_at="2024-05-03T10:00:00Z")  # the new one itself
-    current = max(github.releases)
-    payload = release_payload("v1.1.0", current, "2024-05-03T10:00:00Z")
-    run = report(tmp_path, iftrue, github, "release", payload, sha=repo.head, github_ref="refs/tags/v1.1.0")
+    run = report_call(tmp_path, iftrue, github, scenarios.release_after_a_previous_release(github, repo))
     record = sent(run, iftrue)
     within_budget(github, "release")
     duration_about(record, 5)
@@ -337,11 +223,7 @@ def test_release_counts_commits_since_the_previous_release(
 def test_first_release_counts_every_commit(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
 ) -> None:
-    github.add_release("v0.1.0", repo.head, published_at="2024-05-03T10:00:00Z")
-    payload = release_payload("v0.1.0", max(github.releases), "2024-05-03T10:00:00Z")
-    record = sent(
-        report(tmp_path, iftrue, github, "release", payload, sha=repo.head, github_ref="refs/tags/v0.1.0"), iftrue
-    )
+    record = sent(report_call(tmp_path, iftrue, github, scenarios.first_release(github, repo)), iftrue)
     within_budget(github, "release")
     assert record["commits_count"] == 5  # the whole history up to the tag
 
@@ -352,10 +234,9 @@ def test_first_release_counts_every_commit(
 def test_deployment_status_counts_from_the_previous_successful_deployment(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
 ) -> None:
-    deployment = github.add_deployment(repo.head, statuses=["in_progress", "success"])
-    payload = event_payload("deployment_status-success")
-    payload["deployment"].update(sha=repo.head, id=deployment["id"], node_id=deployment["node_id"])
-    run = report(tmp_path, iftrue, github, "deployment_status", payload, sha=repo.head)
+    call = scenarios.deployment_status_after_a_failed_one(github, repo)
+    deployment = call.deployment
+    run = report_call(tmp_path, iftrue, github, call)
     record = sent(run, iftrue)
     # The budget, plus one request: the failed deployment in between had to be checked and skipped.
     assert len(github.requests) == BUDGET["deployment_status"] + 1
@@ -383,24 +264,16 @@ def test_deployment_status_after_a_successful_deployment(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
 ) -> None:
     # The previous deployment succeeded and was made inactive by a later one, as GitHub does.
-    github.add_deployment(repo.crash_fix, statuses=["success", "inactive"])
-    deployment = github.add_deployment(repo.head, statuses=["success"])
-    payload = event_payload("deployment_status-success")
-    payload["deployment"].update(sha=repo.head, id=deployment["id"], node_id=deployment["node_id"])
-    record = sent(report(tmp_path, iftrue, github, "deployment_status", payload, sha=repo.head), iftrue)
+    call = scenarios.deployment_status_after_a_success(github, repo)
+    record = sent(report_call(tmp_path, iftrue, github, call), iftrue)
     assert within_budget(github, "deployment_status") == 4
     assert record["commits_count"] == 2  # since crash_fix
 
 
 def test_deployment_event(tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo) -> None:
-    # Created three days ago, deployed by this run attempt (started 5 minutes ago): a re-run
-    # must not report the days in between.
-    deployment = github.add_deployment(repo.crash_fix, created_at=ago(3 * 24 * 60))
-    payload = event_payload("deployment-created")
-    payload["deployment"].update(
-        sha=repo.crash_fix, id=deployment["id"], node_id=deployment["node_id"], created_at=deployment["created_at"]
-    )
-    record = sent(report(tmp_path, iftrue, github, "deployment", payload, sha=repo.crash_fix), iftrue)
+    call = scenarios.deployment_created(github, repo)
+    deployment = call.deployment
+    record = sent(report_call(tmp_path, iftrue, github, call), iftrue)
     within_budget(github, "deployment")
     duration_about(record, 5)
     assert github.count("GET", path_contains=f"/actions/runs/{RUN_ID}/attempts/1") == 1
@@ -416,11 +289,8 @@ def test_deployment_event(tmp_path: Path, iftrue: IftrueStandIn, github: GitHubS
 def test_workflow_run_with_its_pull_request(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
 ) -> None:
-    payload = event_payload("workflow_run-completed-with-pr")
-    payload["workflow_run"].update(head_sha=repo.crash_fix)
-    payload["workflow_run"]["pull_requests"][0]["number"] = 11
-    payload["repository"]["html_url"] = REPO_URL
-    record = sent(report(tmp_path, iftrue, github, "workflow_run", payload, sha=repo.crash_fix), iftrue)
+    call = scenarios.workflow_run_with_its_pull_request(github, repo)
+    record = sent(report_call(tmp_path, iftrue, github, call), iftrue)
     within_budget(github, "workflow_run")
     assert record["pull_request_number"] == 11
     assert record["title"] == "Stop the crash on save"
@@ -433,11 +303,9 @@ def test_workflow_run_with_its_pull_request(
 def test_workflow_run_from_a_fork_with_empty_pull_requests(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
 ) -> None:
-    payload = event_payload("workflow_run-completed-success")
-    assert payload["workflow_run"]["pull_requests"] == []
-    payload["workflow_run"].update(head_sha=repo.head)
-    payload["repository"]["html_url"] = REPO_URL
-    record = sent(report(tmp_path, iftrue, github, "workflow_run", payload, sha=repo.head), iftrue)
+    call = scenarios.workflow_run_from_a_fork(github, repo)
+    assert call.payload["workflow_run"]["pull_requests"] == []
+    record = sent(report_call(tmp_path, iftrue, github, call), iftrue)
     assert within_budget(github, "workflow_run") == 3
     assert record["pull_request_number"] == 12
     assert record["branch"] == "feature/payments"
@@ -448,19 +316,7 @@ def test_workflow_run_from_a_fork_with_empty_pull_requests(
 
 
 def test_workflow_dispatch_with_a_ref(tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo) -> None:
-    github.add_tag("v1.0.1", repo.crash_fix)
-    payload = event_payload("workflow_dispatch")
-    payload["repository"]["html_url"] = REPO_URL
-    run = report(
-        tmp_path,
-        iftrue,
-        github,
-        "workflow_dispatch",
-        payload,
-        sha=repo.head,
-        github_ref="refs/heads/main",
-        **{"ref": "v1.0.1"},
-    )
+    run = report_call(tmp_path, iftrue, github, scenarios.workflow_dispatch_with_a_ref(github, repo))
     record = sent(run, iftrue)
     within_budget(github, "workflow_dispatch")
     assert record["commit_id"] == repo.crash_fix
@@ -485,33 +341,10 @@ def test_workflow_dispatch_with_an_unknown_ref_is_an_input_error(
 # --- inputs, creation, re-runs, Enterprise Server ---
 
 
-def every_field_inputs(repo: Repo) -> dict[str, str]:
-    """Every record field as an input (names with underscores, as `report` takes them)."""
-    return {
-        "title": "t",
-        "changelog": "c",
-        "url": "https://x.example",
-        "branch": "b",
-        "commit_id": repo.head,
-        "deployment_duration": "3",
-        "is_fix": "false",
-        "is_hotfix": "false",
-        "is_forced": "false",
-        "commits_count": "1",
-        "repository_url": REPO_URL,
-        "member_id": "1",
-        "pull_request_number": "12",
-        "deployment_node_id": "DE_1",
-        "status": "success",
-    }
-
-
 def test_every_field_given_makes_no_request(
     tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
 ) -> None:
-    inputs = every_field_inputs(repo)
-    payload = push_payload(repo.login, repo.head, [(repo.head, "m")])
-    sent(report(tmp_path, iftrue, github, "push", payload, sha=repo.head, **inputs), iftrue)
+    sent(report_call(tmp_path, iftrue, github, scenarios.every_field_given(github, repo)), iftrue)
     assert within_budget(github, "inputs") == 0
 
 

@@ -337,7 +337,10 @@ class Derivation:
             return pushed.removeprefix("refs/heads/")
         if pushed and pushed.startswith("refs/tags/") and ev.default_branch:
             return ev.default_branch  # a tag is no branch: the repository's default is the best guess
-        return ev.runner.ref_name or ev.default_branch or "unknown"
+        branch = ev.runner.ref_name or ev.default_branch
+        if branch:
+            return branch
+        raise InputError("branch", "could not be derived (no pull request, pushed branch or GITHUB_REF_NAME); set it")
 
     @cached_property
     def title(self) -> str:

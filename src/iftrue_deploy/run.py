@@ -35,7 +35,8 @@ def run_once(
     if settings.backfill_since:
         if why_not or isinstance(facts, NoGitHub):
             reason = why_not or getattr(facts, "reason", "")
-            commands.error(f"Input 'backfill-since': a backfill reads the history from the GitHub API; {reason}.")
+            problem = InputError("backfill-since", f"a backfill reads the history from the GitHub API; {reason}.")
+            commands.error(str(problem))
             return 1
         from .backfill import Backfill
 

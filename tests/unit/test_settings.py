@@ -8,7 +8,8 @@ import json
 import pytest
 from tests.conftest import IFTRUE_TOKEN as TOKEN
 
-from iftrue_deploy.settings import InputError, Settings, check_jwt, parse_api_url, parse_status
+from iftrue_deploy.inputs import InputError, check_jwt, parse_api_url
+from iftrue_deploy.settings import Settings, parse_status
 
 
 def settings(**env: str) -> Settings:

@@ -17,7 +17,6 @@ from tests.conftest import EVENTS, IFTRUE_TOKEN
 
 from iftrue_deploy.derive import Notes, Skip, derive_record
 from iftrue_deploy.facts import NoGitHub
-from iftrue_deploy.record import CAP_MARKER, CHANGELOG_CAP, TITLE_CAP
 from iftrue_deploy.inputs import (
     InputError,
     check_jwt,
@@ -27,6 +26,7 @@ from iftrue_deploy.inputs import (
     parse_non_negative,
     parse_whole,
 )
+from iftrue_deploy.record import CAP_MARKER, CHANGELOG_CAP, TITLE_CAP
 from iftrue_deploy.settings import Settings, parse_status
 
 PARSERS = [parse_bool, parse_whole, parse_non_negative, parse_status, parse_api_url, parse_backfill_since, check_jwt]

@@ -101,7 +101,8 @@ def main(
 
             if github is None:
                 reason = notice or why_not
-                commands.error(f"Input 'backfill-since': a backfill reads the history from the GitHub API; {reason}.")
+                problem = InputError("backfill-since", f"a backfill reads the history from the GitHub API; {reason}.")
+                commands.error(str(problem))
                 return 1
             return Backfill(settings, payload, github, client, commands, now).run()
         if notice:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-ApiStatus = Literal["succes", "in_progress", "fail"]
+from .status import ApiStatus
 
 # Long free text is capped so that one enormous release body cannot make iftrue reject the
 # record (its limits are undocumented); 64 KiB keeps any realistic changelog whole.

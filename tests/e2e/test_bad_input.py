@@ -57,6 +57,29 @@ def test_missing_token(tmp_path: Path, iftrue: IftrueStandIn) -> None:
     assert "required" in error
 
 
+@pytest.mark.parametrize("variable", ["IFTRUE_READ_TIMEOUT", "IFTRUE_RETRY_BASE_DELAY"])
+def test_tuning_variable_of_zero_is_named(tmp_path: Path, iftrue: IftrueStandIn, variable: str) -> None:
+    env = github_env(tmp_path, "push", event_payload("push-branch-created"))
+    env[variable] = "0"
+    error = one_error(run_action(env, {"iftrue-token": IFTRUE_TOKEN, "api-url": iftrue.url}), iftrue, variable)
+    assert "greater than 0, got '0'" in error
+
+
+def test_token_with_a_line_break_is_named_not_echoed(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    env = github_env(tmp_path, "push", event_payload("push-branch-created"))
+    token = IFTRUE_TOKEN[:30] + "\n" + IFTRUE_TOKEN[30:]
+    run = run_action(env, {"iftrue-token": token, "api-url": iftrue.url})
+    error = one_error(run, iftrue, "'iftrue-token': contains blanks or control characters")
+    assert IFTRUE_TOKEN[:30] not in error and IFTRUE_TOKEN[30:] not in error
+
+
+def test_api_url_password_is_not_echoed(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    env = github_env(tmp_path, "push", event_payload("push-branch-created"))
+    run = run_action(env, {"iftrue-token": IFTRUE_TOKEN, "api-url": "http://deploy:hunter2@example.com"})
+    one_error(run, iftrue, "'api-url'")
+    assert "hunter2" not in run.stdout + run.stderr
+
+
 def test_underscore_form_of_an_input_is_read_too(tmp_path: Path, iftrue: IftrueStandIn) -> None:
     env = github_env(tmp_path, "push", event_payload("push-branch-created"))
     env["INPUT_IFTRUE_TOKEN"] = IFTRUE_TOKEN

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,17 +17,20 @@ from tests.conftest import EVENTS, GITHUB_TOKEN, IFTRUE_TOKEN, ROOT, parse_outpu
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
 
-from iftrue_deploy.cli import OPTIONS
+from iftrue_deploy import __version__
+from iftrue_deploy.inputs import INPUTS
 
 SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246"
 
 
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Runs `python -m iftrue_deploy` in a clean environment: no GITHUB_* variable at all."""
+def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Runs `python -m iftrue_deploy` in a clean environment: no GITHUB_* variable at all, and (unless
+    `cwd` is one) outside any git checkout."""
     full = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "src"), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "iftrue_deploy", *args],
         env=full,
+        cwd=cwd or tempfile.gettempdir(),
         capture_output=True,
         text=True,
         timeout=60,
@@ -44,20 +49,19 @@ def test_help_lists_every_setting_with_its_default_and_variable() -> None:
     done = cli("--help")
     assert done.returncode == 0
     text = " ".join(done.stdout.split())
-    for option in OPTIONS:
-        assert f"--{option.name}" in text
-        assert f"[{option.variable}]" in text
-        if option.default is not None:
-            assert f"(default: {option.default})" in text
+    for spec in INPUTS:
+        assert f"--{spec.name}" in text
+        assert f"[{spec.variable}]" in text
+        if spec.default is not None:
+            assert f"(default: {spec.default})" in text
     for variable in ("IFTRUE_TOKEN", "GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_EVENT_PATH"):
         assert variable in text
 
 
-def test_options_are_the_action_inputs() -> None:
-    action = (ROOT / "action.yml").read_text()
-    inputs_block = action.split("\ninputs:\n", 1)[1].split("\noutputs:\n", 1)[0]
-    names = re.findall(r"^  ([a-z][a-z-]*):\s*$", inputs_block, flags=re.MULTILINE)
-    assert [o.name for o in OPTIONS] == names
+def test_version() -> None:
+    done = cli("--version")
+    assert (done.returncode, done.stdout) == (0, f"iftrue-deploy {__version__}\n")
+    assert __version__ == "1.0.0"
 
 
 def test_a_full_record_from_flags_alone(iftrue: IftrueStandIn) -> None:
@@ -142,40 +146,240 @@ def test_dry_run_flag_alone(iftrue: IftrueStandIn) -> None:
     assert record["pull_request_number"] == 2 and record["branch"] == "changes"
 
 
-@pytest.mark.parametrize(
-    ("flag", "value", "message"),
-    [
-        ("--is-fix", "maybe", "argument --is-fix: expected true or false, got 'maybe'"),
-        ("--commits-count", "-2", "argument --commits-count: expected a whole number of 0 or more"),
-        ("--status", "done", "argument --status: expected succes, in_progress or fail"),
-        ("--api-url", "http://example.com", "argument --api-url: expected an https:// URL"),
-        ("--backfill-source", "tags", "argument --backfill-source: expected one of releases, deployments"),
-    ],
-)
-def test_bad_flag_value_is_one_clear_error(iftrue: IftrueStandIn, flag: str, value: str, message: str) -> None:
-    done = cli("--api-url", iftrue.url, flag, value, env={"IFTRUE_TOKEN": IFTRUE_TOKEN})
-    assert done.returncode == 2
-    errors = [line for line in done.stderr.splitlines() if "error:" in line]
-    assert len(errors) == 1 and message in errors[0], done.stderr
+BAD_VALUES = [
+    ("is-fix", "maybe", "expected true or false, got 'maybe'"),
+    ("commits-count", "-2", "expected a whole number of 0 or more"),
+    ("deployment-duration", "nan", "expected a number of 0 or more"),
+    ("status", "done", "expected succes, in_progress or fail"),
+    ("api-url", "http://example.com", "expected an https:// URL"),
+    ("backfill-source", "tags", "expected one of releases, deployments"),
+    ("commit-id", "abc", "expected a full 40-character commit SHA"),
+    ("dry-run", "yes", "expected true or false"),
+    ("read-timeout", "0", "expected a number of seconds greater than 0, got '0'"),
+    ("retry-base-delay", "-1", "expected a number of seconds greater than 0"),
+    ("read-timeout", "inf", "expected a number of seconds greater than 0"),
+]
+
+
+def one_line_error(done: subprocess.CompletedProcess[str], names: str, problem: str) -> None:
+    """Exit 2, and stderr is exactly one line that names the flag and its variable."""
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(f"iftrue-deploy: error: {names}: "), done.stderr
+    assert problem in done.stderr
+    assert "${{" not in done.stdout + done.stderr and "usage:" not in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("name", "value", "problem"), BAD_VALUES)
+def test_bad_flag_value_is_one_line_naming_flag_and_variable(
+    iftrue: IftrueStandIn, name: str, value: str, problem: str
+) -> None:
+    spec = next(s for s in INPUTS if s.name == name)
+    done = cli("--api-url", iftrue.url, f"--{name}", value, env={"IFTRUE_TOKEN": IFTRUE_TOKEN})
+    one_line_error(done, f"--{name} / {spec.variable}", problem)
     assert iftrue.requests == []
+
+
+@pytest.mark.parametrize(("name", "value", "problem"), BAD_VALUES)
+def test_bad_variable_value_is_the_same_line(iftrue: IftrueStandIn, name: str, value: str, problem: str) -> None:
+    spec = next(s for s in INPUTS if s.name == name)
+    done = cli(env={"IFTRUE_TOKEN": IFTRUE_TOKEN, "IFTRUE_API_URL": iftrue.url, spec.variable: value})
+    one_line_error(done, f"--{name} / {spec.variable}", problem)
+    assert iftrue.requests == []
+
+
+def test_missing_token_speaks_of_flags_not_secrets() -> None:
+    done = cli("--commit-id", SHA)
+    one_line_error(done, "--iftrue-token / IFTRUE_TOKEN", "required")
+
+
+@pytest.mark.parametrize("token", ["ab cd.ef.gh", "abc.def\nghi.jkl", "abc.def\tx.y"])
+def test_token_with_blanks_or_control_characters_is_named_not_echoed(token: str) -> None:
+    done = cli("--commit-id", SHA, env={"IFTRUE_TOKEN": token})
+    one_line_error(done, "--iftrue-token / IFTRUE_TOKEN", "blanks or control characters")
+    assert "abc" not in done.stderr + done.stdout
+
+
+def test_api_url_password_is_not_echoed() -> None:
+    done = cli("--api-url", "http://user:hunter2@example.com", env={"IFTRUE_TOKEN": IFTRUE_TOKEN})
+    one_line_error(done, "--api-url / IFTRUE_API_URL", "'http://***@example.com'")
+    assert "hunter2" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [(["--bogus"], "unrecognized arguments: --bogus"), (["--is-fix"], "argument --is-fix: expected one argument")],
+)
+def test_bad_flag_is_one_line(args: list[str], problem: str) -> None:
+    done = cli(*args)
+    assert done.returncode == 2
+    assert done.stderr == f"iftrue-deploy: error: {problem} (see --help)\n"
 
 
 def test_missing_member_id_outside_github(iftrue: IftrueStandIn) -> None:
     done = cli(
-        "--api-url", iftrue.url, "--commit-id", SHA, "--repository", "acme/shop", env={"IFTRUE_TOKEN": IFTRUE_TOKEN}
+        "--api-url",
+        iftrue.url,
+        "--commit-id",
+        SHA,
+        "--repository",
+        "acme/shop",
+        "--branch",
+        "main",
+        env={"IFTRUE_TOKEN": IFTRUE_TOKEN},
     )
     assert done.returncode == 1
-    assert "error: Input 'member-id'" in done.stdout
+    assert "error: --member-id / IFTRUE_MEMBER_ID: could not be derived" in done.stdout
+    assert "Input '" not in done.stdout
     assert iftrue.requests == []
+
+
+def test_read_timeout_from_a_variable_is_honoured(tmp_path: Path) -> None:
+    """iftrue that never answers: IFTRUE_READ_TIMEOUT (and the flag) bound the wait."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        url = f"http://127.0.0.1:{server.getsockname()[1]}"
+        args = ["--api-url", url, "--commit-id", SHA, "--member-id", "m", "--branch", "main"]
+        env = {"IFTRUE_TOKEN": IFTRUE_TOKEN, "IFTRUE_REPOSITORY_URL": "https://x.example/r"}
+        done = cli(*args, env={**env, "IFTRUE_READ_TIMEOUT": "0.3"})
+        assert done.returncode == 1
+        assert "did not answer within 0.3 s" in done.stdout, done.stdout
+        done = cli(*args, "--read-timeout", "0.2", env=env)
+        assert "did not answer within 0.2 s" in done.stdout, done.stdout
+
+
+# --- a dry run in a git checkout -----------------------------------------------------------------
+
+
+def git(cwd: Path, *args: str) -> str:
+    """The git program builds the test's checkouts; the code under test reads them without it."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(cwd),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def checkout(path: Path, branch: str = "feature/cart", remote: str = "git@github.com:acme/shop.git") -> str:
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", branch)
+    git(path, "commit", "-q", "--allow-empty", "-m", "Add the cart")
+    git(path, "remote", "add", "origin", remote)
+    return git(path, "rev-parse", "HEAD")
+
+
+def dry_run_record(done: subprocess.CompletedProcess[str]) -> dict[str, object]:
+    assert done.returncode == 0, done.stdout + done.stderr
+    start = done.stdout.index("{")
+    record: dict[str, object] = json.loads(done.stdout[start : done.stdout.index("\n}", start) + 2])
+    return record
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git program to build a checkout")
+
+
+@needs_git
+def test_dry_run_alone_in_a_checkout(tmp_path: Path) -> None:
+    sha = checkout(tmp_path / "shop")
+    (tmp_path / "shop" / "src").mkdir()
+    done = cli("--dry-run", cwd=tmp_path / "shop" / "src")
+    record = dry_run_record(done)
+    assert (record["commit_id"], record["branch"], record["repository_url"]) == (
+        sha,
+        "feature/cart",
+        "https://github.com/acme/shop",
+    )
+    assert record["member_id"] == "dry-run"
+    assert "give --member-id (IFTRUE_MEMBER_ID) to send" in done.stdout
+    assert f"From the git checkout: commit {sha}, branch feature/cart, repository acme/shop" in done.stdout
+
+
+@needs_git
+def test_flags_and_variables_win_over_the_checkout(tmp_path: Path) -> None:
+    checkout(tmp_path)
+    args = ["--dry-run", "--repository", "acme/other", "--member-id", "m", "--sha", SHA]
+    # Another commit than the checkout's: the checkout's branch says nothing about it.
+    done = cli(*args, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "error: --branch / IFTRUE_BRANCH: could not be derived" in done.stdout
+    record = dry_run_record(cli(*args, env={"IFTRUE_BRANCH": "hotfix/1"}, cwd=tmp_path))
+    assert (record["commit_id"], record["branch"], record["repository_url"], record["member_id"]) == (
+        SHA,
+        "hotfix/1",
+        "https://github.com/acme/other",
+        "m",
+    )
+
+
+@needs_git
+def test_packed_refs_and_an_enterprise_https_remote(tmp_path: Path) -> None:
+    sha = checkout(tmp_path, "main", "https://token:secret@ghe.example.com/acme/shop.git")
+    git(tmp_path, "pack-refs", "--all")
+    assert not (tmp_path / ".git" / "refs" / "heads" / "main").exists()
+    record = dry_run_record(cli("--dry-run", cwd=tmp_path))
+    assert (record["commit_id"], record["branch"], record["repository_url"]) == (
+        sha,
+        "main",
+        "https://ghe.example.com/acme/shop",
+    )
+
+
+@needs_git
+def test_worktree_style_git_file(tmp_path: Path) -> None:
+    """A `.git` file (`gitdir: …`) and a gitdir with `commondir`, the layout `git worktree add` makes."""
+    main_sha = checkout(tmp_path / "repo", "main")
+    git(tmp_path / "repo", "commit", "-q", "--allow-empty", "-m", "Release")
+    git(tmp_path / "repo", "branch", "release/2", "HEAD")
+    git(tmp_path / "repo", "reset", "-q", "--hard", main_sha)
+    release_sha = git(tmp_path / "repo", "rev-parse", "release/2")
+    admin = tmp_path / "repo" / ".git" / "worktrees" / "release"
+    admin.mkdir(parents=True)
+    (admin / "HEAD").write_text("ref: refs/heads/release/2\n")
+    (admin / "commondir").write_text("../..\n")
+    (tmp_path / "release").mkdir()
+    (tmp_path / "release" / ".git").write_text(f"gitdir: {admin}\n")
+    record = dry_run_record(cli("--dry-run", cwd=tmp_path / "release"))
+    assert (record["commit_id"], record["branch"], record["repository_url"]) == (
+        release_sha,
+        "release/2",
+        "https://github.com/acme/shop",
+    )
+
+
+@needs_git
+def test_detached_head_without_a_branch_anywhere_names_branch(tmp_path: Path) -> None:
+    sha = checkout(tmp_path)
+    git(tmp_path, "checkout", "-q", "--detach")
+    done = cli("--dry-run", cwd=tmp_path)
+    assert done.returncode == 1
+    errors = [line for line in done.stdout.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: --branch / IFTRUE_BRANCH: could not be derived (no pull request, pushed branch or "
+        "GITHUB_REF_NAME); set it"
+    ], done.stdout
+    assert "unknown" not in done.stdout
+    record = dry_run_record(cli("--dry-run", "--branch", "main", cwd=tmp_path))
+    assert (record["commit_id"], record["branch"]) == (sha, "main")
 
 
 def test_lookups_need_a_repository_and_a_token(iftrue: IftrueStandIn, github: GitHubStandIn) -> None:
     sha = github.add_commit("Add search (#7)")
     github.add_pull(7, "Add search", "feature/search", sha, labels=["fix"], commits=2)
     args = ["--api-url", iftrue.url, "--commit-id", sha, "--member-id", "m", "--github-api-url", github.url]
-    # A token without a repository: nothing is asked of GitHub.
+    # A token without a repository: nothing is asked of GitHub (and the branch must be given).
     done = cli(
         *args,
+        "--branch",
+        "main",
         env={
             "IFTRUE_TOKEN": IFTRUE_TOKEN,
             "GITHUB_TOKEN": GITHUB_TOKEN,

@@ -16,18 +16,17 @@ from hypothesis import strategies as st
 from tests.conftest import EVENTS, IFTRUE_TOKEN
 
 from iftrue_deploy.derive import Lookups, Skip, derive_record, options_from
-from iftrue_deploy.record import CAP_MARKER, CHANGELOG_CAP, TITLE_CAP, DeploymentRecord
-from iftrue_deploy.settings import (
+from iftrue_deploy.inputs import (
     InputError,
-    Settings,
     check_jwt,
     parse_api_url,
     parse_backfill_since,
     parse_bool,
     parse_non_negative,
-    parse_status,
     parse_whole,
 )
+from iftrue_deploy.record import CAP_MARKER, CHANGELOG_CAP, TITLE_CAP, DeploymentRecord
+from iftrue_deploy.settings import Settings, parse_status
 from iftrue_deploy.trigger import read_trigger
 
 PARSERS = [parse_bool, parse_whole, parse_non_negative, parse_status, parse_api_url, parse_backfill_since, check_jwt]

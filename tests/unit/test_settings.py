@@ -8,7 +8,8 @@ import json
 import pytest
 from tests.conftest import IFTRUE_TOKEN as TOKEN
 
-from iftrue_deploy.settings import InputError, Settings, check_jwt, parse_api_url, parse_status
+from iftrue_deploy.inputs import InputError, check_jwt, parse_api_url
+from iftrue_deploy.settings import Settings, parse_status
 
 
 def settings(**env: str) -> Settings:
@@ -94,3 +95,34 @@ def test_expired_token_says_when() -> None:
 def test_token_without_expiry_or_in_date_is_accepted() -> None:
     check_jwt("iftrue-token", jwt_with({"sub": "org"}))
     check_jwt("iftrue-token", jwt_with({"exp": 1700000000}), now=1600000000)
+
+
+def test_tunings_are_read_from_their_variables() -> None:
+    s = settings(**{"INPUT_DRY-RUN": "true", "IFTRUE_READ_TIMEOUT": " 2.5 ", "IFTRUE_RETRY_BASE_DELAY": "0.01"})
+    assert (s.read_timeout, s.retry_base_delay) == (2.5, 0.01)
+    default = settings(**{"INPUT_DRY-RUN": "true", "IFTRUE_READ_TIMEOUT": ""})
+    assert (default.read_timeout, default.retry_base_delay) == (30.0, 1.0)
+    # An input of that name is no way to set it: only the variable is.
+    assert settings(**{"INPUT_DRY-RUN": "true", "INPUT_READ-TIMEOUT": "5"}).read_timeout == 30.0
+
+
+@pytest.mark.parametrize("variable", ["IFTRUE_READ_TIMEOUT", "IFTRUE_RETRY_BASE_DELAY"])
+@pytest.mark.parametrize("value", ["0", "-2", "nan", "inf", "soon"])
+def test_tunings_reject_zero_negatives_and_non_numbers(variable: str, value: str) -> None:
+    with pytest.raises(InputError, match=f"^Variable {variable}: expected a number of seconds greater than 0"):
+        settings(**{"INPUT_DRY-RUN": "true", variable: value})
+
+
+@pytest.mark.parametrize("name", ["IFTRUE-TOKEN", "GITHUB-TOKEN"])
+def test_token_with_a_line_break_is_named_and_not_echoed(name: str) -> None:
+    token = TOKEN[:20] + "\n" + TOKEN[20:]
+    with pytest.raises(InputError, match="contains blanks or control characters") as raised:
+        settings(**{"INPUT_IFTRUE-TOKEN": TOKEN, f"INPUT_{name}": token})
+    assert f"'{name.lower()}'" in str(raised.value)
+    assert TOKEN[:20] not in str(raised.value) and TOKEN[20:] not in str(raised.value)
+
+
+def test_messages_do_not_use_actions_expressions_for_the_status() -> None:
+    with pytest.raises(InputError, match="the values of the job's status") as raised:
+        parse_status("status", "done")
+    assert "${{" not in str(raised.value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..settings import FieldOverrides
+from ..settings import FieldOverrides, InputError
 from .deployed import Deployed
 
 SQUASH_RE = re.compile(r"\(#(\d+)\)\s*$")
@@ -47,7 +47,10 @@ def branch(given: FieldOverrides, deployed: Deployed) -> str:
         return pushed.removeprefix("refs/heads/")
     if pushed and pushed.startswith("refs/tags/") and trigger.default_branch:
         return trigger.default_branch  # a tag is no branch: the repository's default is the best guess
-    return trigger.ref_name or trigger.default_branch or "unknown"
+    found = trigger.ref_name or trigger.default_branch
+    if found:
+        return found
+    raise InputError("branch", "could not be derived (no pull request, pushed branch or GITHUB_REF_NAME); set it")
 
 
 def commits_count(given: FieldOverrides, deployed: Deployed) -> int:

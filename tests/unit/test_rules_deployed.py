@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tests.unit.fake_github import BASE, OTHER, SHA, T0, FakeGitHub, deployed, deployment, pr, release, status, warnings
 
 from iftrue_deploy.facts import CommitFacts, Comparison
 from iftrue_deploy.settings import InputError
 from iftrue_deploy.trigger import Previous, Push, Release, TriggerFacts
-
-from tests.unit.fake_github import BASE, OTHER, SHA, T0, FakeGitHub, deployed, deployment, pr, release, status, warnings
 
 # commit_id: commit-id → the resolved `ref` → the event's commit
 
@@ -267,7 +266,9 @@ def test_previous_release_skips_drafts_prereleases_itself_and_later_ones() -> No
 
 def test_previous_release_of_the_first_release_is_none() -> None:
     gh = FakeGitHub(release_list=[release("v1", id=1)])
-    assert deployed(TriggerFacts(sha=SHA, release=Release("v1", id=1, published_at=T0)), gh).previous_release_tag is None
+    assert (
+        deployed(TriggerFacts(sha=SHA, release=Release("v1", id=1, published_at=T0)), gh).previous_release_tag is None
+    )
 
 
 def test_previous_release_known_from_a_backfill_asks_nothing() -> None:

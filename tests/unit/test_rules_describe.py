@@ -180,7 +180,9 @@ def test_changelog_of_huge_subjects_is_capped() -> None:
     ("trigger", "github"),
     [
         pytest.param(TriggerFacts(sha=SHA), None, id="no-github"),
-        pytest.param(TriggerFacts(sha=SHA, previous=Previous(BASE)), FakeGitHub(unavailable={"compare"}), id="no-compare"),
+        pytest.param(
+            TriggerFacts(sha=SHA, previous=Previous(BASE)), FakeGitHub(unavailable={"compare"}), id="no-compare"
+        ),
         pytest.param(TriggerFacts(sha=SHA, counts_from_pull_request=True), FakeGitHub(), id="pull-request-count"),
         pytest.param(
             TriggerFacts(sha=SHA, push=Push((), 0, before=BASE, branch="main"), default_branch="main"),

@@ -58,7 +58,15 @@ def test_is_fix_not_these_branches(branch: str) -> None:
 
 
 FIX_TITLES = ["fix: login", "fix(auth): login", "fix!: login", "fix(auth)!: login", "Fix: login", "FIX(x): y"]
-NOT_FIX_TITLES = ["feat: login", "fixup: x", "fixes: login", "prefix: fix", "Fix login", "fix(auth) login", "Reverted x"]
+NOT_FIX_TITLES = [
+    "feat: login",
+    "fixup: x",
+    "fixes: login",
+    "prefix: fix",
+    "Fix login",
+    "fix(auth) login",
+    "Reverted x",
+]
 
 
 @pytest.mark.parametrize("title", FIX_TITLES)

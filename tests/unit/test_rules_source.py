@@ -96,8 +96,7 @@ def test_pull_request_number_zero_with_a_warning(message: str | None) -> None:
     d = deployed(TriggerFacts(sha=SHA, head_message=message), gh)
     assert source.pull_request_number(NONE, d) == 0
     assert warnings(d) == [
-        "No pull request was found for commit abcdef1; pull_request_number is 0. "
-        "Set pull-request-number to report one."
+        "No pull request was found for commit abcdef1; pull_request_number is 0. Set pull-request-number to report one."
     ]
 
 

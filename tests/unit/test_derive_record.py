@@ -1,0 +1,104 @@
+"""derive_record: the families wired into one record, and the events that describe no deployment."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from tests.unit.fake_github import BASE, SHA, T0, FakeGitHub, pr
+
+from iftrue_deploy.derive import Lookups, Options, Skip, derive_record
+from iftrue_deploy.facts import Comparison
+from iftrue_deploy.record import DeploymentRecord
+from iftrue_deploy.settings import FieldOverrides
+from iftrue_deploy.trigger import Push, Span, TriggerFacts
+
+NOW = T0 + timedelta(minutes=3)
+CONTEXT = TriggerFacts(
+    name="push",
+    sha=SHA,
+    repository_url="https://github.com/o/r",
+    sender_id="42",
+    pushed_ref="refs/heads/main",
+    default_branch="main",
+    run_url="https://github.com/o/r/actions/runs/7",
+    run_id="7",
+    run_attempt="1",
+)
+
+
+NO_INPUT = FieldOverrides()
+DEFAULTS = Options()
+
+
+def derive(
+    trigger: TriggerFacts, gh: FakeGitHub | None, given: FieldOverrides = NO_INPUT, options: Options = DEFAULTS
+) -> DeploymentRecord:
+    return derive_record(given, trigger, Lookups(gh), options, lambda: NOW)
+
+
+def test_status_skipped_input_is_a_skip_before_anything_is_asked() -> None:
+    gh = FakeGitHub()
+    trigger = replace(CONTEXT, skip="The push deleted a branch")
+    with pytest.raises(Skip, match=r"The status is 'cancelled'; nothing was reported\."):
+        derive(trigger, gh, FieldOverrides(status_skipped="cancelled"))
+    assert gh.asked == []
+
+
+def test_an_event_that_describes_no_deployment_is_a_skip_before_anything_is_asked() -> None:
+    gh = FakeGitHub()
+    trigger = TriggerFacts(sha=SHA, skip="The release is a draft; nothing was reported.")
+    with pytest.raises(Skip, match=r"The release is a draft; nothing was reported\."):
+        derive(trigger, gh)
+    assert gh.asked == []
+
+
+def test_no_outcome_is_a_skip_before_anything_is_asked() -> None:
+    gh = FakeGitHub()
+    trigger = TriggerFacts(sha=SHA, no_outcome="The deployment status is 'inactive'; nothing was reported.")
+    with pytest.raises(Skip, match="'inactive'"):
+        derive(trigger, gh)
+    assert gh.asked == []
+
+
+def test_given_status_reports_even_an_event_without_outcome() -> None:
+    trigger = replace(CONTEXT, no_outcome="cancelled")
+    assert derive(trigger, None, FieldOverrides(status="fail")).status == "fail"
+
+
+def test_a_whole_record_from_a_forced_push() -> None:
+    merged = pr(12, title='Revert "Add login"', head_branch="hotfix/login", labels=("urgent",), merge_commit_sha=SHA)
+    gh = FakeGitHub(
+        prs_by_commit={SHA: [merged]},
+        comparisons={(BASE, SHA): Comparison(3, ("a", "b", "c"), head_message="c")},
+        run_starts={("7", "1"): T0},
+    )
+    push = Push(("a", "b", "x", "y"), 4, before=BASE, branch="main", forced=True)
+    trigger = replace(CONTEXT, push=push)
+    options = Options(hotfix_labels=("urgent",), duration_unit="seconds", create_github_deployment=True, dry_run=True)
+    record = derive(trigger, gh, options=options)
+    assert record.payload() == {
+        "title": 'Revert "Add login"',
+        "changelog": "- a\n- b\n- c",
+        "url": "https://github.com/o/r/actions/runs/7",
+        "branch": "hotfix/login",
+        "commit_id": SHA,
+        "deployment_duration": 180,
+        "is_fix": True,
+        "is_hotfix": True,
+        "is_forced": True,
+        "commits_count": 3,
+        "repository_url": "https://github.com/o/r",
+        "member_id": "42",
+        "pull_request_number": 12,
+        "status": "succes",
+    }
+
+
+def test_is_fix_and_is_hotfix_read_the_given_title_and_branch() -> None:
+    given = FieldOverrides(title="fix: given", branch="hotfix/given")
+    record = derive(replace(CONTEXT, span=Span(T0)), None, given)
+    assert record.is_fix is True
+    assert record.is_hotfix is True
+    assert record.deployment_duration == 3.0

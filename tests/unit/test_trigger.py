@@ -1,0 +1,370 @@
+"""read_trigger, for_ref, with_commit: the real webhook payloads of tests/fixtures/events read into
+TriggerFacts, one adapter at a time (README "Where each field comes from" and "Events that
+describe no deployment")."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from tests.conftest import event_payload
+
+from iftrue_deploy.facts import PullRequestFacts
+from iftrue_deploy.settings import RunnerEnv
+from iftrue_deploy.trigger import Push, Release, Span, TriggerFacts, for_ref, read_trigger, with_commit
+
+RUNNER_SHA = "9" * 40
+GIVEN = "c" * 40
+
+
+def runner(event_name: str, ref: str = "refs/heads/main") -> RunnerEnv:
+    return RunnerEnv(
+        event_name=event_name,
+        sha=RUNNER_SHA.upper(),  # read case-insensitively
+        ref=ref,
+        ref_name=ref.rsplit("/", 1)[-1],
+        repository="o/r",
+        run_id="7",
+        run_attempt="2",
+        actor_id="99",
+    )
+
+
+def context(event_name: str, ref: str = "refs/heads/main", **kw: Any) -> TriggerFacts:
+    """What every event gives: the context of the Codertocat fixtures and of `runner`."""
+    defaults: dict[str, Any] = {
+        "name": event_name,
+        "sha": RUNNER_SHA,
+        "repository_url": "https://github.com/Codertocat/Hello-World",
+        "runner_repository_url": "https://github.com/o/r",
+        "sender_id": "21031067",
+        "actor_id": "99",
+        "pushed_ref": ref,
+        "ref_name": ref.rsplit("/", 1)[-1],
+        "default_branch": "master",
+        "run_url": "https://github.com/o/r/actions/runs/7",
+        "run_id": "7",
+        "run_attempt": "2",
+    }
+    defaults.update(kw)
+    return TriggerFacts(**defaults)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def variant(name: str, *path: str, value: Any) -> dict[str, Any]:
+    """A fixture with one field changed."""
+    payload = copy.deepcopy(event_payload(name))
+    target = payload
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return payload
+
+
+# push
+
+
+def test_push_new_branch() -> None:
+    facts = read_trigger(event_payload("push-branch-created"), runner("push", "refs/heads/ignored"))
+    assert facts == context(
+        "push",
+        ref="refs/heads/master",  # the payload's ref, not GITHUB_REF
+        ref_name="ignored",
+        sha="6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+        push=Push(subjects=("Initial commit",), count=1, before="0" * 40, branch="master", created=True, forced=False),
+        head_message="Initial commit",
+    )
+
+
+def test_push_new_tag() -> None:
+    facts = read_trigger(event_payload("push-tag-created"), runner("push"))
+    assert facts.sha == "6113728f27ae82c7b1a177c8d03f9e96e0adf246"
+    assert facts.pushed_ref == "refs/tags/simple-tag"
+    assert facts.push == Push(subjects=(), count=0, before="0" * 40, branch=None, created=True)
+    assert facts.head_message == "Adding a .gitignore file"
+    assert facts.skip is None
+
+
+def test_push_forced() -> None:
+    facts = read_trigger(variant("push-branch-created", "forced", value=True), runner("push"))
+    assert facts.push is not None
+    assert facts.push.forced is True
+
+
+def test_push_at_githubs_cap_of_listed_commits() -> None:
+    commits = [{"message": f"c{i}\n\nbody"} for i in range(2048)]
+    facts = read_trigger(variant("push-branch-created", "commits", value=commits), runner("push"))
+    assert facts.push is not None
+    assert (facts.push.count, facts.push.at_cap, facts.push.subjects[-1]) == (2048, True, "c2047")
+
+
+def test_push_deleting_a_ref_is_skipped() -> None:
+    facts = read_trigger(event_payload("push-branch-deleted-tag"), runner("push"))
+    assert facts.skip == "The push deleted a branch or tag; nothing was reported."
+
+
+# pull_request
+
+
+def test_pull_request_merged() -> None:
+    facts = read_trigger(event_payload("pull_request-closed-merged"), runner("pull_request", "refs/pull/2/merge"))
+    sha = "c4295bd74fb0f4fda03689c3df3f2803b658fd85"
+    assert facts == context(
+        "pull_request",
+        ref="refs/pull/2/merge",
+        sha=sha,
+        pull_request=PullRequestFacts(
+            number=2,
+            title="Update the README with new information.",
+            head_branch="changes",
+            labels=("bug",),
+            merge_commit_sha=sha,
+            merged=True,
+            commits=1,
+            html_url="https://github.com/Codertocat/Hello-World/pull/2",
+        ),
+        counts_from_pull_request=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("fixture", "event_name", "action"),
+    [
+        ("pull_request-closed", "pull_request", "closed"),
+        ("pull_request-opened", "pull_request", "opened"),
+        ("pull_request-opened", "pull_request_target", "opened"),
+    ],
+)
+def test_pull_request_not_merged_is_skipped(fixture: str, event_name: str, action: str) -> None:
+    facts = read_trigger(event_payload(fixture), runner(event_name))
+    assert facts.skip is not None
+    assert facts.skip.startswith(f"The pull request event is {action!r} and not a merge; nothing was reported")
+
+
+# release
+
+
+@pytest.mark.parametrize("fixture", ["release-published", "release-released"])
+def test_release(fixture: str) -> None:
+    facts = read_trigger(event_payload(fixture), runner("release", "refs/tags/0.0.1"))
+    assert facts == context(
+        "release",
+        ref="refs/tags/0.0.1",
+        release=Release(tag="0.0.1", name=None, body=None, id=17372790, published_at=at("2019-05-15T15:20:53")),
+        branch_hint="master",
+        url="https://github.com/Codertocat/Hello-World/releases/tag/0.0.1",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fixture", "action"), [("release-created", "created"), ("release-prereleased", "prereleased")]
+)
+def test_release_not_published_is_skipped(fixture: str, action: str) -> None:
+    facts = read_trigger(event_payload(fixture), runner("release"))
+    assert facts.skip == f"The release event is {action!r}, not published or released; nothing was reported."
+
+
+def test_release_draft_is_skipped() -> None:
+    facts = read_trigger(variant("release-published", "release", "draft", value=True), runner("release"))
+    assert facts.skip == "The release is a draft; nothing was reported."
+
+
+def test_release_target_sha_is_no_branch() -> None:
+    payload = variant("release-published", "release", "target_commitish", value="a" * 40)
+    assert read_trigger(payload, runner("release")).branch_hint is None
+
+
+# deployment, deployment_status
+
+
+def test_deployment() -> None:
+    facts = read_trigger(event_payload("deployment-created"), runner("deployment"))
+    assert facts == context(
+        "deployment",
+        sha="f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
+        branch_hint="master",
+        deployment_id=145988746,
+        deployment_node_id="MDEwOkRlcGxveW1lbnQxNDU5ODg3NDY=",
+        span=Span(at("2019-05-15T15:20:53")),  # timed to now
+    )
+
+
+def test_deployment_status_success() -> None:
+    facts = read_trigger(event_payload("deployment_status-success"), runner("deployment_status"))
+    assert facts == context(
+        "deployment_status",
+        sha="f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
+        branch_hint="master",
+        deployment_id=145988746,
+        deployment_node_id="MDEwOkRlcGxveW1lbnQxNDU5ODg3NDY=",
+        span=Span(at("2019-05-15T15:20:53"), at("2019-05-15T15:20:55")),
+        status="succes",
+        url=None,  # target_url is ""
+    )
+
+
+def test_deployment_status_in_progress() -> None:
+    facts = read_trigger(event_payload("deployment_status-in_progress"), runner("deployment_status"))
+    assert facts.status == "in_progress"
+    assert facts.url == "https://github.com/Codertocat/Hello-World/runs/145988746?check_suite_focus=true"
+    assert facts.span == Span(at("2022-01-03T01:28:30"), at("2022-01-03T01:28:40"))
+    assert facts.listed_pull_request is None  # its workflow_run is not read
+
+
+@pytest.mark.parametrize(("state", "status"), [("failure", "fail"), ("error", "fail"), ("queued", "in_progress")])
+def test_deployment_status_states(state: str, status: str) -> None:
+    payload = variant("deployment_status-success", "deployment_status", "state", value=state)
+    assert read_trigger(payload, runner("deployment_status")).status == status
+
+
+def test_deployment_status_inactive_is_no_outcome() -> None:
+    payload = variant("deployment_status-success", "deployment_status", "state", value="inactive")
+    facts = read_trigger(payload, runner("deployment_status"))
+    assert facts.status is None
+    assert (
+        facts.no_outcome
+        == "The deployment status is 'inactive', which is not a deployment outcome; nothing was reported."
+    )
+
+
+def test_deployment_status_before_the_deployment_is_not_timed() -> None:
+    payload = variant("deployment_status-success", "deployment_status", "created_at", value="2019-05-15T15:00:00Z")
+    assert read_trigger(payload, runner("deployment_status")).span is None
+
+
+# workflow_run
+
+
+def test_workflow_run_with_a_pull_request() -> None:
+    facts = read_trigger(event_payload("workflow_run-completed-with-pr"), runner("workflow_run"))
+    assert facts == context(
+        "workflow_run",
+        sender_id="15669918",
+        repository_url="https://github.com/octo-org/octo-repo",
+        sha="3484a3fb816e0859fd6e1cea078d76385ff50625",
+        branch_hint="master",
+        listed_pull_request=facts.listed_pull_request,
+        counts_from_pull_request=True,
+        head_message="build(test): check workflow run event payload",
+        url="https://github.com/octo-org/octo-repo/actions/runs/289782451",
+        status="succes",
+        span=Span(at("2020-10-05T16:33:49"), at("2020-10-05T16:33:49")),
+    )
+    assert facts.listed_pull_request is not None
+    assert facts.listed_pull_request.number == 2
+
+
+def test_workflow_run_without_a_pull_request() -> None:
+    facts = read_trigger(event_payload("workflow_run-completed-success"), runner("workflow_run"))
+    assert facts.listed_pull_request is None
+    assert facts.counts_from_pull_request is True
+    assert facts.status == "succes"
+
+
+def test_workflow_run_still_running_is_timed_from_its_start() -> None:
+    facts = read_trigger(event_payload("workflow_run-requested"), runner("workflow_run"))
+    assert facts.status == "in_progress"
+    assert facts.span == Span(at("2020-10-05T16:33:49"))
+    assert facts.no_outcome is None
+
+
+@pytest.mark.parametrize(("conclusion", "status"), [("failure", "fail"), ("timed_out", "fail"), ("neutral", "succes")])
+def test_workflow_run_conclusions(conclusion: str, status: str) -> None:
+    payload = variant("workflow_run-completed-success", "workflow_run", "conclusion", value=conclusion)
+    assert read_trigger(payload, runner("workflow_run")).status == status
+
+
+@pytest.mark.parametrize("conclusion", ["cancelled", "skipped", "stale"])
+def test_workflow_run_without_outcome(conclusion: str) -> None:
+    payload = variant("workflow_run-completed-success", "workflow_run", "conclusion", value=conclusion)
+    facts = read_trigger(payload, runner("workflow_run"))
+    assert facts.status is None
+    assert facts.no_outcome == f"The workflow run's conclusion is {conclusion!r}; nothing was reported."
+
+
+# any other event: the context only
+
+
+def test_other_event_is_the_context_only() -> None:
+    facts = read_trigger(event_payload("workflow_dispatch"), runner("workflow_dispatch"))
+    assert facts == context(
+        "workflow_dispatch",
+        repository_url="https://github.com/octo-org/octo-repo",
+        sender_id="25328754",
+        default_branch="main",
+    )
+
+
+def test_no_sha_anywhere() -> None:
+    facts = read_trigger({}, RunnerEnv(event_name="workflow_dispatch"))
+    assert facts == TriggerFacts(name="workflow_dispatch", runner_repository_url=None)
+
+
+# `ref` and `commit-id` inputs
+
+
+@pytest.mark.parametrize(
+    ("ref", "sha", "kept_ref", "branch"),
+    [
+        ("refs/heads/release/2", None, "refs/heads/release/2", "release/2"),
+        ("release/2", None, "release/2", "release/2"),
+        ("main", None, "main", "main"),
+        ("v1.2.3", None, "v1.2.3", None),
+        ("1.2", None, "1.2", None),
+        ("refs/tags/deploy", None, "refs/tags/deploy", None),
+        ("A" * 40, "a" * 40, None, None),
+    ],
+)
+def test_ref_input_names_another_deployment(
+    ref: str, sha: str | None, kept_ref: str | None, branch: str | None
+) -> None:
+    facts = read_trigger(event_payload("push-branch-created"), runner("push"), ref=ref)
+    assert facts == replace(
+        context("push", ref="refs/heads/master", ref_name="main"),
+        sha=sha,
+        ref=kept_ref,
+        branch_hint=branch,
+        time_this_run=False,
+    )
+
+
+def test_ref_input_with_commit_id() -> None:
+    facts = read_trigger(event_payload("workflow_run-completed-with-pr"), runner("workflow_run"), "v1", GIVEN)
+    assert (facts.sha, facts.ref, facts.branch_hint, facts.time_this_run) == (GIVEN, None, None, False)
+    assert facts.status is None
+    assert facts.listed_pull_request is None
+
+
+def test_for_ref_keeps_only_the_context() -> None:
+    base = context("release", release=Release("v1"), status="fail", span=Span(at("2024-01-01T00:00:00")))
+    facts = for_ref(base, "main")
+    assert facts.release == base.release  # for_ref is given the context; read_trigger gives it nothing more
+    assert (facts.sha, facts.ref, facts.branch_hint, facts.time_this_run) == (None, "main", "main", False)
+
+
+def test_commit_id_input_drops_what_the_event_says_of_its_own_commit() -> None:
+    facts = read_trigger(event_payload("pull_request-closed-merged"), runner("pull_request"), commit_id=GIVEN)
+    assert facts.sha == GIVEN
+    assert facts.pull_request is None
+    assert facts.counts_from_pull_request is False
+    assert facts.time_this_run is True
+
+
+def test_with_commit_keeps_the_events_outcome_and_link() -> None:
+    facts = read_trigger(event_payload("workflow_run-completed-with-pr"), runner("workflow_run"))
+    moved = with_commit(facts, GIVEN)
+    assert moved == replace(
+        facts,
+        sha=GIVEN,
+        listed_pull_request=None,
+        counts_from_pull_request=False,
+        head_message=None,
+    )
+    push = read_trigger(event_payload("push-branch-created"), runner("push"))
+    assert with_commit(push, GIVEN) == replace(push, sha=GIVEN, push=None, head_message=None)

@@ -44,6 +44,7 @@ class FakeGitHub:
     statuses: dict[int, list[DeploymentStatusFacts]] = field(default_factory=dict)  # newest first
     run_starts: dict[tuple[str, str], datetime] = field(default_factory=dict)  # by (run_id, attempt)
     commit_counts: dict[str, int] = field(default_factory=dict)  # by ref
+    files: dict[tuple[str, str], str] = field(default_factory=dict)  # by (path, ref)
     unavailable: set[str] = field(default_factory=set)  # question names that raise GitHubUnavailable
     quiet: bool = False  # whether GitHubUnavailable is raised quietly (no token)
     asked: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
@@ -90,6 +91,12 @@ class FakeGitHub:
         if ref not in self.commit_counts:
             raise self._not_found(f"commits of {ref}")
         return self.commit_counts[ref]
+
+    def file_text(self, path: str, ref: str) -> str:
+        self._ask("file_text", path, ref)
+        if (path, ref) not in self.files:
+            raise self._not_found(f"file {path} at {ref}")
+        return self.files[(path, ref)]
 
     def run_started_at(self, run_id: str, attempt: str) -> datetime:
         self._ask("run_started_at", run_id, attempt)

@@ -22,7 +22,7 @@ from tests.unit.fake_github import (
 
 from iftrue_deploy.derive import source
 from iftrue_deploy.facts import CommitFacts, Comparison
-from iftrue_deploy.settings import FieldOverrides
+from iftrue_deploy.settings import FieldOverrides, InputError
 from iftrue_deploy.trigger import Previous, Push, Release, TriggerFacts
 
 NONE = FieldOverrides()
@@ -151,8 +151,14 @@ def test_branch_default_branch() -> None:
     assert source.branch(NONE, deployed(TriggerFacts(sha=SHA, default_branch="trunk"))) == "trunk"
 
 
-def test_branch_unknown() -> None:
-    assert source.branch(NONE, deployed(TriggerFacts(sha=SHA))) == "unknown"
+def test_branch_that_cannot_be_derived_is_an_error_never_unknown() -> None:
+    with pytest.raises(InputError, match="'branch': could not be derived"):
+        source.branch(NONE, deployed(TriggerFacts(sha=SHA)))
+
+
+def test_branch_from_a_merge_subject_when_the_pull_request_is_unknown() -> None:
+    trigger = TriggerFacts(sha=SHA, head_message="Merge pull request #3 from owner/fix/login-crash\n\nbody")
+    assert source.branch(NONE, deployed(trigger)) == "fix/login-crash"
 
 
 # commits_count: input → the event's merged pull request → the push's list → a compare (push

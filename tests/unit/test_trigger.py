@@ -150,13 +150,15 @@ def test_pull_request_not_merged_is_skipped(fixture: str, event_name: str, actio
 # release
 
 
-@pytest.mark.parametrize("fixture", ["release-published", "release-released"])
-def test_release(fixture: str) -> None:
+@pytest.mark.parametrize(("fixture", "twin"), [("release-published", True), ("release-released", False)])
+def test_release(fixture: str, twin: bool) -> None:
     facts = read_trigger(event_payload(fixture), runner("release", "refs/tags/0.0.1"))
     assert facts == context(
         "release",
         ref="refs/tags/0.0.1",
-        release=Release(tag="0.0.1", name=None, body=None, id=17372790, published_at=at("2019-05-15T15:20:53")),
+        release=Release(
+            tag="0.0.1", name=None, body=None, id=17372790, published_at=at("2019-05-15T15:20:53"), may_have_twin=twin
+        ),
         branch_hint="master",
         url="https://github.com/Codertocat/Hello-World/releases/tag/0.0.1",
     )
@@ -191,7 +193,7 @@ def test_deployment() -> None:
         branch_hint="master",
         deployment_id=145988746,
         deployment_node_id="MDEwOkRlcGxveW1lbnQxNDU5ODg3NDY=",
-        span=Span(at("2019-05-15T15:20:53")),  # timed to now
+        span=None,  # not from its creation: from the current run attempt, which a re-run restarts
     )
 
 
@@ -209,15 +211,16 @@ def test_deployment_status_success() -> None:
     )
 
 
-def test_deployment_status_in_progress() -> None:
+def test_deployment_status_in_progress_is_not_final() -> None:
     facts = read_trigger(event_payload("deployment_status-in_progress"), runner("deployment_status"))
-    assert facts.status == "in_progress"
+    assert facts.status is None
+    assert facts.no_outcome is not None and "'in_progress', not final" in facts.no_outcome
     assert facts.url == "https://github.com/Codertocat/Hello-World/runs/145988746?check_suite_focus=true"
     assert facts.span == Span(at("2022-01-03T01:28:30"), at("2022-01-03T01:28:40"))
     assert facts.listed_pull_request is None  # its workflow_run is not read
 
 
-@pytest.mark.parametrize(("state", "status"), [("failure", "fail"), ("error", "fail"), ("queued", "in_progress")])
+@pytest.mark.parametrize(("state", "status"), [("failure", "fail"), ("error", "fail"), ("queued", None)])
 def test_deployment_status_states(state: str, status: str) -> None:
     payload = variant("deployment_status-success", "deployment_status", "state", value=state)
     assert read_trigger(payload, runner("deployment_status")).status == status
@@ -241,7 +244,7 @@ def test_deployment_status_before_the_deployment_is_not_timed() -> None:
 # workflow_run
 
 
-def test_workflow_run_with_a_pull_request() -> None:
+def test_workflow_run_ignores_a_listed_pull_request_of_another_commit() -> None:
     facts = read_trigger(event_payload("workflow_run-completed-with-pr"), runner("workflow_run"))
     assert facts == context(
         "workflow_run",
@@ -256,6 +259,13 @@ def test_workflow_run_with_a_pull_request() -> None:
         status="succes",
         span=Span(at("2020-10-05T16:33:49"), at("2020-10-05T16:33:49")),
     )
+    assert facts.listed_pull_request is None  # #2's head is not the run's commit
+
+
+def test_workflow_run_with_its_own_pull_request() -> None:
+    payload = event_payload("workflow_run-completed-with-pr")
+    payload["workflow_run"]["pull_requests"][0]["head"]["sha"] = payload["workflow_run"]["head_sha"]
+    facts = read_trigger(payload, runner("workflow_run"))
     assert facts.listed_pull_request is not None
     assert facts.listed_pull_request.number == 2
 
@@ -267,11 +277,10 @@ def test_workflow_run_without_a_pull_request() -> None:
     assert facts.status == "succes"
 
 
-def test_workflow_run_still_running_is_timed_from_its_start() -> None:
+def test_workflow_run_still_running_is_no_deployment() -> None:
     facts = read_trigger(event_payload("workflow_run-requested"), runner("workflow_run"))
-    assert facts.status == "in_progress"
-    assert facts.span == Span(at("2020-10-05T16:33:49"))
-    assert facts.no_outcome is None
+    assert facts.skip is not None and "has not completed" in facts.skip
+    assert facts.span is None
 
 
 @pytest.mark.parametrize(("conclusion", "status"), [("failure", "fail"), ("timed_out", "fail"), ("neutral", "succes")])
@@ -368,3 +377,53 @@ def test_with_commit_keeps_the_events_outcome_and_link() -> None:
     )
     push = read_trigger(event_payload("push-branch-created"), runner("push"))
     assert with_commit(push, GIVEN) == replace(push, sha=GIVEN, push=None, head_message=None)
+
+
+# events that describe no deployment (README "Events that describe no deployment")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "event_name"),
+    [
+        ("pull_request_review-submitted", "pull_request_review"),
+        ("pull_request_review_comment-created", "pull_request_review_comment"),
+    ],
+)
+def test_a_run_on_a_pull_request_ref_is_no_deployment(fixture: str, event_name: str) -> None:
+    facts = read_trigger(event_payload(fixture), runner(event_name, "refs/pull/8/merge"))
+    assert facts.skip is not None and "open pull request (refs/pull/8/merge)" in facts.skip
+    with_ref = read_trigger(event_payload(fixture), runner(event_name, "refs/pull/8/merge"), ref="v1.0.0")
+    assert with_ref.skip is None
+
+
+def test_a_merged_pull_request_on_its_merge_ref_is_a_deployment() -> None:
+    facts = read_trigger(event_payload("pull_request-closed-merged"), runner("pull_request", "refs/pull/2/merge"))
+    assert facts.skip is None
+
+
+def test_merge_group_is_no_deployment() -> None:
+    facts = read_trigger(event_payload("merge_group-checks_requested"), runner("merge_group"))
+    assert facts.skip is not None and facts.skip.startswith("A merge_group run")
+    assert (
+        read_trigger(event_payload("merge_group-checks_requested"), runner("merge_group"), commit_id=RUNNER_SHA).skip
+        is None
+    )
+
+
+@pytest.mark.parametrize("event", ["pull_request", "pull_request_target"])
+def test_workflow_run_of_a_pull_request_is_no_deployment(event: str) -> None:
+    payload = variant("workflow_run-completed-success", "workflow_run", "event", value=event)
+    facts = read_trigger(payload, runner("workflow_run"))
+    assert facts.skip is not None and f"triggered by {event}" in facts.skip
+
+
+def test_workflow_run_from_a_fork_is_no_deployment() -> None:
+    payload = variant("workflow_run-completed-success", "workflow_run", "head_repository", "full_name", value="me/fork")
+    facts = read_trigger(payload, runner("workflow_run"))
+    assert facts.skip is not None and "(me/fork, a fork)" in facts.skip
+
+
+@pytest.mark.parametrize("fixture", ["schedule", "repository_dispatch"])
+def test_other_events_report_the_runner_commit(fixture: str) -> None:
+    facts = read_trigger(event_payload(fixture), runner(fixture))
+    assert facts.skip is None and facts.sha == RUNNER_SHA and facts.pushed_ref == "refs/heads/main"

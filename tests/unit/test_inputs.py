@@ -15,7 +15,6 @@ from iftrue_deploy.inputs import (
     BY_NAME,
     INPUTS,
     InputError,
-    action_label,
     cli_label,
     naming,
     parse_api_url,
@@ -24,6 +23,7 @@ from iftrue_deploy.inputs import (
     parse_token,
     without_userinfo,
 )
+from iftrue_deploy.parsers import default_label
 
 # action.yml's defaults that are GitHub expressions, which the code cannot share.
 EXPRESSION_DEFAULTS = {"github-token": "${{ github.token }}"}
@@ -90,7 +90,7 @@ def test_an_error_is_named_the_action_way_by_default_and_the_cli_way_inside_nami
 
 
 def test_tunings_are_variables_in_the_action() -> None:
-    assert action_label("read-timeout") == "Variable IFTRUE_READ_TIMEOUT"
+    assert default_label("read-timeout") == "Variable IFTRUE_READ_TIMEOUT"
     assert cli_label("retry-base-delay") == "--retry-base-delay / IFTRUE_RETRY_BASE_DELAY"
     with naming(cli_label):
         assert (

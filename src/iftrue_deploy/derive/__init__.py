@@ -17,7 +17,7 @@ out once by :class:`.deployed.Deployed`. A non-empty input always wins.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from ..record import DeploymentRecord
@@ -44,13 +44,8 @@ class Options:
 
 
 def options_from(settings: Settings) -> Options:
-    return Options(
-        fix_labels=settings.fix_labels,
-        hotfix_labels=settings.hotfix_labels,
-        duration_unit=settings.duration_unit,
-        create_github_deployment=settings.create_github_deployment,
-        dry_run=settings.dry_run,
-    )
+    """The options are settings of the same names."""
+    return Options(**{option.name: getattr(settings, option.name) for option in fields(Options)})
 
 
 def derive_record(

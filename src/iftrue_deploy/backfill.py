@@ -19,8 +19,8 @@ from typing import Any
 from .client import ReportError
 from .derive import Derivation, Event, Notes, Skip
 from .facts import DeploymentFacts, GitHubFacts, GitHubUnavailable, ReleaseFacts
+from .markup import cell, link
 from .record import DeploymentRecord
-from .report import cell, link
 from .run import iftrue_client
 from .settings import InputError, Settings
 from .workflow import WorkflowCommands

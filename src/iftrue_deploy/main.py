@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from .facts import GitHubFacts, LazyGitHubFacts, NoGitHub
+from .interrupt import DELIVERY, Interrupted, cancellable
 from .settings import ActionInputs, InputError, Settings
 from .workflow import WorkflowCommands
 
@@ -28,6 +29,10 @@ def load_event(path: str) -> dict[str, Any]:
         raise InputError(path, "is larger than 25 MB; expected a GitHub event payload", kind="Event file")
     try:
         payload = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise InputError(
+            path, "is nested too deeply to read; expected a GitHub event payload", kind="Event file"
+        ) from None
     except (UnicodeDecodeError, ValueError) as error:
         raise InputError(
             path, f"is not valid JSON ({error}); expected a GitHub event payload", kind="Event file"
@@ -69,6 +74,21 @@ def main(
         stream,
         plain=environ.get("GITHUB_ACTIONS") != "true",
     )
+    DELIVERY.reset()
+    try:
+        with cancellable():
+            return _main(environ, commands, facts_factory, now)
+    except Interrupted as stop:
+        commands.error(f"Cancelled by {stop.name}: {DELIVERY.describe()}.")
+        return stop.exit_code
+
+
+def _main(
+    environ: Mapping[str, str],
+    commands: WorkflowCommands,
+    facts_factory: Callable[[Settings], tuple[GitHubFacts, str | None]],
+    now: Callable[[], datetime],
+) -> int:
     # Mask before anything else is printed, even before the inputs are validated.
     raw_inputs = ActionInputs(environ)
     commands.mask(raw_inputs.get("iftrue-token"))

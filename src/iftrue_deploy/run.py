@@ -80,7 +80,8 @@ def run_once(
         commands.warning(message + " (fail-on-error is false, so this step still succeeds)")
         return 0
     outputs = record_outputs(record, sent.response)
+    # The id first: whatever fails after this, the log says the deployment is recorded.
+    commands.info(f"Reported to iftrue as deployment {outputs['deployment-id'] or '(no id in the answer)'}.")
     commands.set_outputs(outputs)
     commands.add_summary(summary_markdown(record, "reported", outputs["deployment-id"] or None, settings.duration_unit))
-    commands.info(f"Reported to iftrue as deployment {outputs['deployment-id'] or '(no id in the answer)'}.")
     return 0

@@ -1,8 +1,8 @@
 """Reads a step's stdout the way the GitHub runner does, to find the workflow commands in it.
 
-The runner's rules (actions/runner, ActionCommandManager): output is split on "\\n" (a "\\r"
-before it is dropped); a line is a v2 command if, after trimming leading blanks, it starts with
-``::name props::data``; failing that, the legacy parser takes ``##[name props]data`` anywhere in
+The runner's rules (actions/runner, ActionCommandManager): output is read line by line with
+.NET's ``StreamReader.ReadLine``, which ends a line at "\\n", "\\r\\n" and a lone "\\r"; a
+line is a v2 command if, after trimming leading blanks, it starts with ``::name props::data``; failing that, the legacy parser takes ``##[name props]data`` anywhere in
 the line; after ``::stop-commands::TOKEN`` nothing is a command until a line ``::TOKEN::``.
 
 This parser is stricter than the runner: it counts commands the runner does not know, and trims
@@ -11,6 +11,7 @@ everything Python calls a blank (a superset of .NET's ``char.IsWhiteSpace``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Every injection in the tests carries this word at the start of its command's name, properties
@@ -53,8 +54,7 @@ def runner_commands(stdout: str) -> list[Command]:
     """The commands the runner would run, in order (stop-commands honoured)."""
     found: list[Command] = []
     stop_token: str | None = None
-    for raw in stdout.split("\n"):
-        line = raw[:-1] if raw.endswith("\r") else raw
+    for line in re.split(r"\r\n|[\r\n]", stdout):
         command = _v2(line) or _legacy(line)
         if command is None:
             continue

@@ -80,6 +80,7 @@ class WorkflowCommands:
         self._stream = stream if stream is not None else sys.stdout
         self._secrets: list[str] = []
         self._summary_used: int | None = None
+        self._summary_cut = False
         self.counts: dict[Level, int] = {"error": 0, "warning": 0, "notice": 0}
 
     def mask(self, secret: str | None) -> None:
@@ -168,7 +169,10 @@ class WorkflowCommands:
                 self._summary_used = 0
         raw = self.scrub(markdown).encode("utf-8", "replace")
         room = SUMMARY_LIMIT - self._summary_used
+        if self._summary_cut:
+            return
         if len(raw) > room:
+            self._summary_cut = True
             keep = raw[: max(0, room - len(SUMMARY_CUT_NOTICE.encode()))]
             keep = keep[: keep.rfind(b"\n") + 1]  # whole lines only: no half escape or cell
             raw = keep + SUMMARY_CUT_NOTICE.encode() if room > len(SUMMARY_CUT_NOTICE.encode()) else b""

@@ -225,6 +225,7 @@ class IftrueClient:
             DELIVERY.in_flight = True
             outcome = self._attempt(body, headers)
             DELIVERY.in_flight = False
+            _stage.set(_IDLE)  # answered: a cancel or the deadline in the wait below finds nothing in flight
             if isinstance(outcome, Sent):
                 return Sent(outcome.response, attempt)
             delay = self._delay(attempt, outcome.retry_after)

@@ -55,7 +55,7 @@ class Delivery:
         if self.recorded:
             ids = ", ".join(self.recorded[-3:])
             return f"iftrue had already recorded {len(self.recorded)} deployment(s) (last id(s): {ids})"
-        return "nothing was sent to iftrue"
+        return "iftrue has not recorded the deployment"
 
 
 DELIVERY = Delivery()

@@ -90,6 +90,8 @@ class IftrueStandIn:
         self.requests: list[Received] = []
         self.records: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
+        # Set when a request arrives, before it is answered (a test can signal the client then).
+        self.arrived = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -158,6 +160,7 @@ class IftrueStandIn:
                 self.answer(404, b'{"message": "Not Found"}')
 
             def do_POST(self) -> None:
+                standin.arrived.set()
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 try:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
+from tests.conftest import ENTRYPOINT, IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
 from tests.standins.iftrue import Fault, IftrueStandIn
 
 
@@ -159,3 +162,23 @@ def test_token_typed_into_a_field_is_scrubbed_from_outputs_and_summary(tmp_path:
     assert run.returncode == 0
     assert iftrue.records[0]["title"] == f"oops {IFTRUE_TOKEN}"
     assert "oops ***" in run.outputs["payload"] and "oops ***" in run.summary
+
+
+def test_unwritable_outputs_after_iftrue_accepted_are_a_warning(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    # A failed step here invites a re-run, and a re-run records the deployment twice.
+    env = github_env(tmp_path, "push", event_payload("push-branch-created"))
+    for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
+        blocked = tmp_path / f"{name}-is-a-directory"
+        blocked.mkdir()
+        env[name] = str(blocked)
+    env.update({"PATH": os.environ.get("PATH", ""), "INPUT_IFTRUE-TOKEN": IFTRUE_TOKEN, "INPUT_API-URL": iftrue.url})
+    # Not run_action: it reads the outputs and summary files afterwards.
+    run = subprocess.run([sys.executable, str(ENTRYPOINT)], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stdout
+    assert len(iftrue.records) == 1
+    assert IFTRUE_TOKEN not in run.stdout.replace(f"::add-mask::{IFTRUE_TOKEN}", "") + run.stderr
+    lines = run.stdout.split("\n")
+    reported = next(i for i, line in enumerate(lines) if line.startswith("Reported to iftrue as deployment "))
+    warnings = [i for i, line in enumerate(lines) if line.startswith("::warning::Could not write")]
+    assert len(warnings) == 2 and reported < min(warnings)
+    assert "::error::" not in run.stdout and "Unexpected error" not in run.stdout

@@ -43,5 +43,6 @@ def link(label: str, url: str | None) -> str:
     host = parts.netloc.rsplit("@", 1)[-1]
     if parts.scheme.lower() not in ("http", "https") or not host:
         return cell(label)
-    address = quote(urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment)), safe=_URL_SAFE)
+    address = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    address = quote(address, safe=_URL_SAFE, errors="replace")  # a lone surrogate becomes "?"
     return f"[{cell(label)}]({address})"

@@ -1,21 +1,49 @@
-"""The iftrue client: one POST, retried only where a retry cannot record the deployment twice."""
+"""The iftrue client: one POST, retried only where a retry cannot record the deployment twice.
+
+iftrue has no idempotency key, so what is retried is decided by how far the request got:
+- the connection never came up (refused, DNS, a TLS handshake that failed or stalled), 429, 503:
+  nothing can have been recorded, so it is retried with back-off within the deadline;
+- anything after the request went out (500, 502, 504, a reset, a read timeout): iftrue may have
+  recorded it, so it is not sent again and the message says so.
+How far a request got is marked by the connection itself (``_stage``), not guessed from the
+exception: urllib3 reports a stalled TLS handshake as a *read* timeout.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import random
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import PoolManager, ProxyManager
+
+from .interrupt import DELIVERY, Interrupted, TimeUp, deadline
 
 DEPLOYMENT_PATH = "/v1/organization/deployment"
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
+RETRY_STATUSES = frozenset({429, 503})
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
+# The whole report, retries, waits and reading the answer included: with the start-up, the step
+# ends within 90 s whatever iftrue does.
+REPORT_DEADLINE = 85.0
+MAX_ANSWER_BYTES = 1024 * 1024
+MAX_QUOTE_BYTES = 1024
+TRUNCATED = "… (truncated)"
+MAY_HAVE_BEEN_RECORDED = (
+    "it may have been recorded, and it was not sent again because iftrue has no idempotency key and a "
+    "retry could record it twice. Check iftrue before re-running this job"
+)
 
 
 class ReportError(Exception):
@@ -37,19 +65,95 @@ class Sent:
     attempts: int
 
 
-class NoCrossHostAuthSession(requests.Session):
-    """A session that drops the Authorization header when a redirect leaves the original host.
+@dataclass(frozen=True)
+class _TryAgain:
+    problem: str
+    retry_after: str | None = None
 
-    requests already does this for a change of hostname; this also covers a change of scheme or
-    port, so that the token never travels to another service or in clear text.
-    """
 
-    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
-        old = urlsplit(response.request.url or "")
-        new = urlsplit(prepared_request.url or "")
-        if (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
-            prepared_request.headers.pop("Authorization", None)
-        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
+def capped(text: str, limit: int) -> str:
+    """Text cut to at most `limit` UTF-8 bytes, visibly."""
+    raw = text.encode("utf-8", "replace")
+    if len(raw) <= limit:
+        return text
+    keep = limit - len(TRUNCATED.encode())
+    return raw[: max(0, keep)].decode("utf-8", "ignore") + TRUNCATED
+
+
+def display_url(url: str) -> str:
+    """A URL as it may be shown: without user name or password."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _strip_userinfo(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def _strip_userinfo(text: str) -> str:
+    return re.sub(r"(?<=://)[^/\s@]*@", "", text)
+
+
+# -- how far a request got ------------------------------------------------------------------------
+
+_IDLE, _CONNECTING, _SENDING = "idle", "connecting", "sending"
+_stage: ContextVar[str] = ContextVar("iftrue_request_stage", default=_IDLE)
+
+
+class _StageMarkingConnection(HTTPConnection):
+    def connect(self) -> None:
+        _stage.set(_CONNECTING)
+        super().connect()
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        if self.sock is None:
+            self.connect()  # connect (and any TLS handshake) first: a failure there sent nothing
+        _stage.set(_SENDING)
+        super().request(*args, **kwargs)
+
+
+class _StageMarkingHTTPSConnection(_StageMarkingConnection, HTTPSConnection):
+    pass
+
+
+class _Pool(HTTPConnectionPool):
+    ConnectionCls = _StageMarkingConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _StageMarkingHTTPSConnection
+
+
+_POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _Pool, "https": _HTTPSPool}
+
+
+class _StageMarkingAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
+        manager: PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if isinstance(manager, ProxyManager):  # not SOCKS: its pools have their own connections
+            manager.pool_classes_by_scheme = _POOLS
+        return manager
+
+
+def new_session(environ: Mapping[str, str] | None = None) -> requests.Session:
+    """A session that marks how far each request got, trusts HTTPS_PROXY/NO_PROXY (requests does)
+    and the CA bundle in REQUESTS_CA_BUNDLE or, failing that, SSL_CERT_FILE."""
+    environ = os.environ if environ is None else environ
+    session = requests.Session()
+    adapter = _StageMarkingAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    # requests reads REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE itself (and lets them win over this);
+    # it ignores SSL_CERT_FILE, which is what most tools and corporate setups use.
+    ca_file = environ.get("SSL_CERT_FILE", "").strip()
+    if ca_file:
+        session.verify = ca_file
+    return session
 
 
 class IftrueClient:
@@ -62,69 +166,169 @@ class IftrueClient:
         sleep: Callable[[float], None] = time.sleep,
         log: Callable[[str], None] = lambda _message: None,
         read_timeout: float = READ_TIMEOUT,
+        report_deadline: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._url = api_url.rstrip("/") + DEPLOYMENT_PATH
+        self._shown_url = display_url(self._url)
         self._read_timeout = read_timeout
         self._token = token
-        self._session = session if session is not None else NoCrossHostAuthSession()
+        self._session = session if session is not None else new_session()
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self._log = log
+        self._deadline = REPORT_DEADLINE if report_deadline is None else report_deadline
+        self._clock = clock
+        self._started = 0.0
 
     def send(self, payload: dict[str, Any]) -> Sent:
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        self._started = self._clock()
+        try:
+            with deadline(self._deadline):
+                sent = self._send(body)
+        except TimeUp:
+            raise ReportError(self._timed_out()) from None
+        except Interrupted:
+            DELIVERY.in_flight = _stage.get() == _SENDING
+            raise
+        finally:
+            _stage.set(_IDLE)
+        DELIVERY.in_flight = False
+        DELIVERY.recorded.append(str(sent.response.get("id", "(no id)")))
+        return sent
+
+    def _timed_out(self) -> str:
+        if _stage.get() == _SENDING:
+            return (
+                f"iftrue did not finish answering within {self._deadline:g} s (the limit for the whole report) "
+                f"after the deployment was sent; {MAY_HAVE_BEEN_RECORDED}"
+            )
+        return f"could not reach iftrue at {self._shown_url} within {self._deadline:g} s; nothing was recorded"
+
+    def _left(self) -> float:
+        return self._deadline - (self._clock() - self._started)
+
+    def _send(self, body: bytes) -> Sent:
         headers = {
             "Authorization": f"Bearer {self._token}",
             "Content-Type": "application/json",
             "Accept": "application/json",
+            "Accept-Encoding": "identity",
+            # A fresh connection per attempt: a stale kept-alive one would fail after "sending".
+            "Connection": "close",
             "User-Agent": "iftrue-deploy-action",
         }
         waited = 0.0
         attempt = 0
         while True:
             attempt += 1
-            retry_after: str | None = None
-            try:
-                response = self._session.post(
-                    self._url, data=body, headers=headers, timeout=(CONNECT_TIMEOUT, self._read_timeout)
-                )
-            except requests.exceptions.ConnectTimeout:
-                problem = f"could not connect to {self._url} within {CONNECT_TIMEOUT:g} s"
-            except requests.exceptions.ReadTimeout:
-                # The request was sent: iftrue may have recorded it. It has no idempotency key,
-                # so a blind retry could record this deployment twice.
-                raise ReportError(
-                    f"iftrue did not answer within {self._read_timeout:g} s after the deployment was sent; "
-                    "it may or may not have been recorded, and it was not sent again because iftrue "
-                    "has no idempotency key and a retry could record it twice. Check iftrue before "
-                    "re-running this job."
-                ) from None
-            except requests.exceptions.ConnectionError as error:
-                if _was_sent(error):
-                    raise ReportError(
-                        "the connection to iftrue broke after the deployment was sent; it may or may "
-                        "not have been recorded, and it was not sent again because a retry could "
-                        "record it twice. Check iftrue before re-running this job."
-                    ) from None
-                problem = f"could not connect to {self._url} ({_reason(error)})"
-            except requests.exceptions.RequestException as error:
-                raise ReportError(f"the request to iftrue failed: {_reason(error)}") from None
-            else:
-                if response.status_code < 300:
-                    return Sent(_json_body(response), attempt)
-                if response.status_code not in RETRY_STATUSES:
-                    raise ReportError(_http_problem(response))
-                problem = _http_problem(response)
-                retry_after = response.headers.get("Retry-After")
-            delay = self._delay(attempt, retry_after)
-            if attempt < self._policy.attempts and waited + delay <= self._policy.budget:
+            DELIVERY.in_flight = True
+            outcome = self._attempt(body, headers)
+            DELIVERY.in_flight = False
+            _stage.set(_IDLE)  # answered: a cancel or the deadline in the wait below finds nothing in flight
+            if isinstance(outcome, Sent):
+                return Sent(outcome.response, attempt)
+            delay = self._delay(attempt, outcome.retry_after)
+            # Keep time for the next attempt to connect within the deadline.
+            if attempt < self._policy.attempts and waited + delay <= self._policy.budget and delay < self._left() - 1:
                 self._log(
-                    f"iftrue: {problem}; retrying in {delay:.1f} s (attempt {attempt + 1} of {self._policy.attempts})"
+                    f"iftrue: {outcome.problem}; retrying in {delay:.1f} s (attempt {attempt + 1} of {self._policy.attempts})"
                 )
                 self._sleep(delay)
                 waited += delay
                 continue
-            raise ReportError(f"{problem}; gave up after {attempt} attempt(s)")
+            raise ReportError(f"{outcome.problem}; gave up after {attempt} attempt(s); nothing was recorded")
+
+    def _attempt(self, body: bytes, headers: dict[str, str]) -> Sent | _TryAgain:
+        _stage.set(_IDLE)
+        left = max(0.1, self._left())
+        try:
+            response = self._session.post(
+                self._url,
+                data=body,
+                headers=headers,
+                timeout=(min(CONNECT_TIMEOUT, left), min(self._read_timeout, left)),
+                allow_redirects=False,  # a 301/302 would turn the POST into a GET that "succeeds"
+                stream=True,
+            )
+        except requests.exceptions.RequestException as error:
+            return self._not_answered(error)
+        _stage.set(_SENDING)
+        try:
+            answer, cut = self._read_answer(response)
+        except requests.exceptions.RequestException as error:
+            raise ReportError(self._answer_broke(response.status_code, error)) from None
+        finally:
+            response.close()
+        return self._judge(response, answer, cut)
+
+    def _read_answer(self, response: requests.Response) -> tuple[bytes, bool]:
+        """At most MAX_ANSWER_BYTES of the body, and whether there was more."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(16 * 1024):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                return b"".join(chunks)[:MAX_ANSWER_BYTES], True
+            if self._left() <= 0:  # the alarm covers the main thread; this covers the others
+                raise TimeUp
+        return b"".join(chunks), False
+
+    def _not_answered(self, error: requests.exceptions.RequestException) -> _TryAgain:
+        stage = _stage.get()
+        reason = _reason(error)
+        if stage == _CONNECTING or (stage == _IDLE and _never_connected(error)):
+            if isinstance(error, requests.exceptions.SSLError) and "CERTIFICATE_VERIFY_FAILED" in str(error):
+                raise ReportError(
+                    f"the TLS certificate of {self._shown_url} was not accepted ({reason}); nothing was sent. "
+                    "If iftrue is reached through a corporate CA, set SSL_CERT_FILE to its certificate (see README)"
+                ) from None
+            if isinstance(error, requests.exceptions.ReadTimeout):
+                return _TryAgain(f"the TLS handshake with {self._shown_url} did not complete; nothing was sent")
+            if isinstance(error, requests.exceptions.ConnectTimeout):
+                return _TryAgain(f"could not connect to {self._shown_url} within {CONNECT_TIMEOUT:g} s")
+            return _TryAgain(f"could not connect to {self._shown_url} ({reason})")
+        if isinstance(error, requests.exceptions.ReadTimeout):
+            raise ReportError(
+                f"iftrue did not answer within {self._read_timeout:g} s after the deployment was sent; "
+                f"{MAY_HAVE_BEEN_RECORDED}"
+            ) from None
+        raise ReportError(
+            f"the connection to iftrue broke after the deployment was sent ({reason}); {MAY_HAVE_BEEN_RECORDED}"
+        ) from None
+
+    def _answer_broke(self, status: int, error: Exception) -> str:
+        if status < 300:
+            return (
+                f"iftrue answered HTTP {status} but its answer broke off ({_reason(error)}); the deployment was "
+                "probably recorded, but its id is unknown. Check iftrue before re-running this job"
+            )
+        return f"iftrue answered HTTP {status} and its answer broke off ({_reason(error)}); {MAY_HAVE_BEEN_RECORDED}"
+
+    def _judge(self, response: requests.Response, answer: bytes, cut: bool) -> Sent | _TryAgain:
+        status = response.status_code
+        text = answer.decode("utf-8", "replace")
+        if status < 300:
+            return Sent(_json_body(status, text, cut), 0)
+        if status < 400:
+            raise ReportError(self._redirect(response))
+        problem = _http_problem(status, text)
+        if status in RETRY_STATUSES:
+            return _TryAgain(problem, response.headers.get("Retry-After"))
+        if status >= 500:
+            raise ReportError(f"{problem}; {MAY_HAVE_BEEN_RECORDED}")
+        raise ReportError(problem)
+
+    def _redirect(self, response: requests.Response) -> str:
+        location = response.headers.get("Location", "").strip()
+        where = f"a redirect to {_quote(display_url(urljoin(self._url, location)))}" if location else "a redirect"
+        return (
+            f"iftrue answered HTTP {response.status_code} ({where}); the report does not follow redirects, "
+            "because a redirected POST can turn into a GET that records nothing. Set api-url to the address "
+            "iftrue answers on"
+        )
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
         if retry_after is not None:
@@ -148,44 +352,54 @@ def _retry_after_seconds(value: str) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _was_sent(error: requests.exceptions.ConnectionError) -> bool:
-    """A reset or a closed connection after the request went out (not a refused connect)."""
+def _never_connected(error: Exception) -> bool:
+    """Without a stage mark (a SOCKS proxy): only what is plainly a failed connect."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
     text = repr(error)
-    return (
-        any(
-            marker in text
-            for marker in ("RemoteDisconnected", "ConnectionResetError", "ProtocolError", "IncompleteRead")
-        )
-        and "NewConnectionError" not in text
-    )
+    return "NewConnectionError" in text or "NameResolutionError" in text
 
 
 def _reason(error: Exception) -> str:
     text = str(error)
-    if "Connection refused" in text or "NewConnectionError" in text:
+    if "Connection refused" in text:
         return "connection refused"
     if "Name or service not known" in text or "nodename nor servname" in text or "NameResolutionError" in text:
         return "host name not found"
-    return text.splitlines()[0][:200] if text else type(error).__name__
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        match = re.search(r"certificate verify failed: ([^()'\"]*)", text)
+        return "certificate verify failed" + (f": {match.group(1).strip()}" if match else "")
+    for marker in ("RemoteDisconnected", "ConnectionResetError", "IncompleteRead", "BrokenPipe"):
+        if marker in text:
+            return marker
+    return _quote(_strip_userinfo(text)) if text else type(error).__name__
 
 
-def _json_body(response: requests.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
+def _quote(text: str) -> str:
+    """Text from elsewhere, as it may be quoted in a message: one line, at most 1 KiB."""
+    return capped(" ".join(text.split()), MAX_QUOTE_BYTES)
+
+
+def _json_body(status: int, text: str, cut: bool) -> dict[str, Any]:
+    if cut:
         raise ReportError(
-            f"iftrue answered HTTP {response.status_code} with a body that is not JSON "
-            f"({_snippet(response.text)!r}); the deployment was probably recorded, but its id is unknown"
+            f"iftrue answered HTTP {status} with more than {MAX_ANSWER_BYTES // 1024} KiB; the deployment was "
+            "probably recorded, but its id is unknown. Check iftrue before re-running this job"
+        )
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ReportError(
+            f"iftrue answered HTTP {status} with a body that is not JSON ({_quote(text[:200])!r}); the deployment "
+            "was probably recorded, but its id is unknown. Check iftrue before re-running this job"
         ) from None
     if not isinstance(data, dict):
-        raise ReportError(
-            f"iftrue answered HTTP {response.status_code} with unexpected JSON: {_snippet(response.text)!r}"
-        )
+        raise ReportError(f"iftrue answered HTTP {status} with unexpected JSON: {_quote(text[:200])!r}")
     return data
 
 
-def _http_problem(response: requests.Response) -> str:
-    message = _iftrue_message(response)
+def _http_problem(status: int, text: str) -> str:
+    message = _iftrue_message(text)
     hint = {
         400: "the record was rejected as invalid",
         401: "the iftrue token was not accepted; check the iftrue-token secret",
@@ -193,24 +407,20 @@ def _http_problem(response: requests.Response) -> str:
         404: "the endpoint was not found; check api-url",
         422: "the record was rejected as invalid",
         429: "iftrue is rate limiting",
-    }.get(response.status_code, "iftrue is unavailable" if response.status_code >= 500 else "unexpected answer")
+        503: "iftrue is unavailable",
+    }.get(status, "a server or gateway error" if status >= 500 else "unexpected answer")
     suffix = f": {message}" if message else ""
-    return f"iftrue answered HTTP {response.status_code} ({hint}){suffix}"
+    return f"iftrue answered HTTP {status} ({hint}){suffix}"
 
 
-def _iftrue_message(response: requests.Response) -> str:
+def _iftrue_message(text: str) -> str:
     try:
-        data = response.json()
-    except ValueError:
-        return _snippet(response.text)
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return _quote(text)
     if isinstance(data, dict):
         for key in ("message", "error", "detail", "errors"):
             if data.get(key):
                 value = data[key]
-                return value if isinstance(value, str) else json.dumps(value)[:300]
-    return _snippet(json.dumps(data))
-
-
-def _snippet(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "…"
+                return _quote(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+    return _quote(json.dumps(data, ensure_ascii=False))

@@ -13,6 +13,7 @@ from .client import IftrueClient, RetryPolicy
 from .derive import Lookups, options_from
 from .facts import GitHubFacts
 from .gateway import PyGithubFacts
+from .interrupt import DELIVERY, Interrupted, cancellable
 from .run import run_once
 from .settings import ActionInputs, InputError, Settings
 from .trigger import read_trigger
@@ -34,6 +35,10 @@ def load_event(path: str) -> dict[str, Any]:
         raise InputError(path, "is larger than 25 MB; expected a GitHub event payload", kind="Event file")
     try:
         payload = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise InputError(
+            path, "is nested too deeply to read; expected a GitHub event payload", kind="Event file"
+        ) from None
     except (UnicodeDecodeError, ValueError) as error:
         raise InputError(
             path, f"is not valid JSON ({error}); expected a GitHub event payload", kind="Event file"
@@ -83,6 +88,16 @@ def main(
         stream,
         plain=environ.get("GITHUB_ACTIONS") != "true",
     )
+    DELIVERY.reset()
+    try:
+        with cancellable():
+            return _main(environ, commands, now)
+    except Interrupted as stop:
+        commands.error(f"Cancelled by {stop.name}: {DELIVERY.describe()}.")
+        return stop.exit_code
+
+
+def _main(environ: Mapping[str, str], commands: WorkflowCommands, now: Callable[[], datetime]) -> int:
     # Mask before anything else is printed, even before the inputs are validated.
     raw_inputs = ActionInputs(environ)
     commands.mask(raw_inputs.get("iftrue-token"))

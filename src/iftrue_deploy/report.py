@@ -7,8 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .client import capped
+from .markup import cell, link
 from .record import DeploymentRecord
 from .workflow import WorkflowCommands
+
+# The `response` output holds iftrue's answer; a huge answer must not fill GITHUB_OUTPUT.
+RESPONSE_OUTPUT_LIMIT = 64 * 1024
 
 
 def payload_json(record: DeploymentRecord) -> str:
@@ -18,31 +23,13 @@ def payload_json(record: DeploymentRecord) -> str:
 def record_outputs(record: DeploymentRecord, response: dict[str, Any] | None) -> dict[str, str]:
     deployment_id = response.get("id") if response else None
     return {
-        "deployment-id": "" if deployment_id is None else str(deployment_id),
+        "deployment-id": "" if deployment_id is None else capped(str(deployment_id), 1024),
         "payload": json.dumps(record.payload(), ensure_ascii=False),
-        "response": "" if response is None else json.dumps(response, ensure_ascii=False),
+        "response": "" if response is None else capped(json.dumps(response, ensure_ascii=False), RESPONSE_OUTPUT_LIMIT),
         "status": record.status,
         "pull-request-number": str(record.pull_request_number),
         "commits-count": str(record.commits_count),
     }
-
-
-def cell(value: str) -> str:
-    """A value made safe for one Markdown table cell."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\r", "")
-        .replace("\n", "<br>")
-    )
-
-
-def link(label: str, url: str | None) -> str:
-    if not url or not url.startswith(("https://", "http://")):
-        return cell(label)
-    return f"[{cell(label)}]({url.replace(' ', '%20').replace(')', '%29')})"
 
 
 def summary_markdown(

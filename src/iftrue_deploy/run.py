@@ -8,7 +8,7 @@ from datetime import datetime
 
 from .client import IftrueClient, ReportError
 from .derive import Lookups, Options, Skip, derive_record
-from .report import payload_json, publish
+from .report import payload_json, publish, record_outputs
 from .settings import FieldOverrides, InputError
 from .trigger import TriggerFacts
 from .workflow import WorkflowCommands
@@ -57,6 +57,8 @@ def run_once(
             return 1
         commands.warning(message + " (fail-on-error is false, so this step still succeeds)")
         return 0
-    outputs = publish(commands, record, "reported", unit, sent.response)
+    # The id first: whatever fails after this, the log says the deployment is recorded.
+    outputs = record_outputs(record, sent.response)
     commands.info(f"Reported to iftrue as deployment {outputs['deployment-id'] or '(no id in the answer)'}.")
+    publish(commands, record, "reported", unit, sent.response)
     return 0

@@ -6,12 +6,26 @@ annotations are still printed, which other CI systems show as plain lines.
 
 from __future__ import annotations
 
+import os
+import re
 import secrets
 import sys
 from collections.abc import Iterable
 from typing import Literal, TextIO
 
 Level = Literal["error", "warning", "notice"]
+
+# The runner splits its output on \n (and \r\n); a lone \r ends a line in most viewers too.
+LINE_BREAK = re.compile(r"\r\n|[\r\n]")
+# What else some reader takes for a line break (Python's splitlines, a log viewer: \v \f \x1c-\x1e
+# U+0085 U+2028 U+2029) and the other control characters, which can move the cursor or fake
+# colours: shown as visible escapes such as "\u2028".
+INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+OTHER_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+ZERO_WIDTH_SPACE = "\u200b"
+# GitHub cuts a step summary at 1 MiB; stay below it, with room for the notice.
+SUMMARY_LIMIT = 1_000_000
+SUMMARY_CUT_NOTICE = "\n\n… (truncated: a step summary is limited to 1 MiB)\n"
 
 
 def escape_data(text: str) -> str:
@@ -20,6 +34,32 @@ def escape_data(text: str) -> str:
 
 def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def inert_line(line: str) -> str:
+    """One line of untrusted text made inert for the runner's two command parsers.
+
+    The v2 parser takes a line whose start, after trimming every Unicode blank, is "::" (so a
+    leading space does not help); the legacy parser takes "##[" anywhere. A zero-width space
+    breaks both without changing what a reader sees.
+    """
+    line = INVISIBLE.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
+    line = line.replace("##[", f"##{ZERO_WIDTH_SPACE}[")
+    body = line.lstrip()
+    if body.startswith("::"):
+        line = line[: len(line) - len(body)] + ":" + ZERO_WIDTH_SPACE + body[1:]
+    return line
+
+
+def inert_lines(text: str) -> list[str]:
+    return [inert_line(line) for line in LINE_BREAK.split(text)]
+
+
+def annotation_data(text: str) -> str:
+    """An annotation's message: one physical line, escaped as the runner unescapes it."""
+    text = OTHER_LINE_BREAKS.sub("\n", text).replace("##[", f"##{ZERO_WIDTH_SPACE}[")
+    text = re.sub(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    return escape_data(text)
 
 
 class WorkflowCommands:
@@ -39,6 +79,8 @@ class WorkflowCommands:
         self._summary_path = summary_path
         self._stream = stream if stream is not None else sys.stdout
         self._secrets: list[str] = []
+        self._summary_used: int | None = None
+        self._summary_cut = False
         self.counts: dict[Level, int] = {"error": 0, "warning": 0, "notice": 0}
 
     def mask(self, secret: str | None) -> None:
@@ -47,7 +89,7 @@ class WorkflowCommands:
         self._secrets.append(secret)
         if self._plain:
             return
-        for line in secret.splitlines() or [secret]:
+        for line in LINE_BREAK.split(secret):
             if line.strip():
                 self._write(f"::add-mask::{escape_data(line)}")
 
@@ -60,10 +102,10 @@ class WorkflowCommands:
     def annotate(self, level: Level, message: str, title: str | None = None) -> None:
         self.counts[level] += 1
         if self._plain:
-            self._write(f"{level}: " + (f"{title}: " if title else "") + self.scrub(message))
+            self._print_inert(f"{level}: " + (f"{title}: " if title else "") + message)
             return
-        props = f" title={escape_property(title)}" if title else ""
-        self._write(f"::{level}{props}::{escape_data(self.scrub(message))}")
+        props = f" title={escape_property(annotation_data(title))}" if title else ""
+        self._write(f"::{level}{props}::{annotation_data(self.scrub(message))}")
 
     def error(self, message: str, title: str | None = None) -> None:
         self.annotate("error", message, title)
@@ -75,20 +117,27 @@ class WorkflowCommands:
         self.annotate("notice", message, title)
 
     def info(self, message: str) -> None:
-        # A line that starts with "::" would be read as a workflow command; break it up.
-        for line in self.scrub(message).splitlines() or [""]:
-            self._write(" " + line if line.startswith("::") else line)
+        """Plain log lines; safe for any text (see inert_line)."""
+        self._print_inert(message)
 
     def group(self, title: str, lines: Iterable[str]) -> None:
+        """A collapsed group of lines of untrusted text, printed with workflow commands switched off
+        (``::stop-commands::``) and each line made inert as well."""
         if self._plain:
-            self._write(title)
+            self._print_inert(title)
             for line in lines:
-                self._write(self.scrub(line))
+                self._print_inert(line)
             return
-        self._write(f"::group::{escape_data(title)}")
-        for line in lines:
-            self.info(line)
-        self._write("::endgroup::")
+        self._write(f"::group::{annotation_data(title)}")
+        token = secrets.token_hex(16)
+        self._write(f"::stop-commands::{token}")
+        try:
+            for line in lines:
+                self._print_inert(line)
+        finally:
+            # Also when interrupted mid-way: the error that follows must still be read as one.
+            self._write(f"::{token}::")
+            self._write("::endgroup::")
 
     def set_outputs(self, outputs: dict[str, str]) -> None:
         if not self._output_path:
@@ -103,15 +152,48 @@ class WorkflowCommands:
                 chunks.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
             else:
                 chunks.append(f"{name}={value}\n")
-        with open(self._output_path, "a", encoding="utf-8") as handle:
-            handle.write("".join(chunks))
+        try:
+            with open(self._output_path, "a", encoding="utf-8", errors="replace") as handle:
+                handle.write("".join(chunks))
+        except OSError as error:
+            self._could_not_write("GITHUB_OUTPUT", self._output_path, error, "the step's outputs are missing")
 
     def add_summary(self, markdown: str) -> None:
+        """Appends to the step summary, cut (visibly, at a line) to stay under GitHub's 1 MiB."""
         if not self._summary_path:
             return
-        with open(self._summary_path, "a", encoding="utf-8") as handle:
-            handle.write(self.scrub(markdown))
+        if self._summary_used is None:
+            try:
+                self._summary_used = os.path.getsize(self._summary_path)
+            except OSError:
+                self._summary_used = 0
+        raw = self.scrub(markdown).encode("utf-8", "replace")
+        room = SUMMARY_LIMIT - self._summary_used
+        if self._summary_cut:
+            return
+        if len(raw) > room:
+            self._summary_cut = True
+            keep = raw[: max(0, room - len(SUMMARY_CUT_NOTICE.encode()))]
+            keep = keep[: keep.rfind(b"\n") + 1]  # whole lines only: no half escape or cell
+            raw = keep + SUMMARY_CUT_NOTICE.encode() if room > len(SUMMARY_CUT_NOTICE.encode()) else b""
+        try:
+            with open(self._summary_path, "ab") as handle:
+                handle.write(raw)
+        except OSError as error:
+            self._could_not_write("GITHUB_STEP_SUMMARY", self._summary_path, error, "the step summary is missing")
+            return
+        self._summary_used += len(raw)
+
+    def _could_not_write(self, variable: str, path: str, error: OSError, consequence: str) -> None:
+        # A warning, never a failed step: after iftrue recorded the deployment, a failed step
+        # invites a re-run, and a re-run records it twice.
+        self.warning(f"Could not write {variable} ({path}): {error.strerror or error}; {consequence}.")
+
+    def _print_inert(self, text: str) -> None:
+        for line in inert_lines(self.scrub(text)):
+            self._write(line)
 
     def _write(self, line: str) -> None:
-        self._stream.write(line + "\n")
+        # A lone surrogate (valid in a JSON string) cannot be encoded: "?" rather than a crash.
+        self._stream.write(line.encode("utf-8", "replace").decode("utf-8") + "\n")
         self._stream.flush()

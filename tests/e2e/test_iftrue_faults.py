@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
+from tests.conftest import ENTRYPOINT, IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
 from tests.standins.iftrue import Fault, IftrueStandIn
 
 
@@ -76,12 +79,16 @@ def test_429_without_retry_after_backs_off(tmp_path: Path, iftrue: IftrueStandIn
     assert [r.answered for r in iftrue.requests] == [429, 201]
 
 
-@pytest.mark.parametrize("status", [502, 504])
-def test_gateway_errors_are_retried(tmp_path: Path, iftrue: IftrueStandIn, status: int) -> None:
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_server_and_gateway_errors_are_not_retried(tmp_path: Path, iftrue: IftrueStandIn, status: int) -> None:
+    # A gateway may answer 502/504 after iftrue stored the record: a retry could record it twice.
     iftrue.faults.append(Fault(status, b"<html>Bad Gateway</html>"))
     run = send(tmp_path, iftrue)
-    assert run.returncode == 0, run.stdout
-    assert [r.answered for r in iftrue.requests] == [status, 201]
+    assert run.returncode == 1
+    assert [r.answered for r in iftrue.requests] == [status]
+    errors = run.commands("error")
+    assert len(errors) == 1 and f"HTTP {status}" in errors[0] and "may have been recorded" in errors[0]
+    assert "retrying" not in run.stdout
 
 
 def test_500_is_not_retried(tmp_path: Path, iftrue: IftrueStandIn) -> None:
@@ -108,7 +115,7 @@ def test_connection_reset_after_sending_is_not_retried(tmp_path: Path, iftrue: I
     assert run.returncode == 1
     assert len(iftrue.requests) == 1
     errors = run.commands("error")
-    assert len(errors) == 1 and "may or may not have been recorded" in errors[0] and "twice" in errors[0]
+    assert len(errors) == 1 and "may have been recorded" in errors[0] and "twice" in errors[0]
 
 
 def test_read_timeout_after_sending_is_not_retried(tmp_path: Path, iftrue: IftrueStandIn) -> None:
@@ -132,15 +139,19 @@ def test_success_with_a_body_that_is_not_json(tmp_path: Path, iftrue: IftrueStan
     assert len(errors) == 1 and "not JSON" in errors[0] and "probably recorded" in errors[0]
 
 
-def test_redirect_to_another_host_does_not_carry_the_token(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_is_an_error_that_names_where_it_pointed(tmp_path: Path, iftrue: IftrueStandIn, status: int) -> None:
     elsewhere = IftrueStandIn(IFTRUE_TOKEN).start()
     try:
-        iftrue.faults.append(Fault(307, b"", {"Location": f"{elsewhere.url}/v1/organization/deployment"}))
+        target = elsewhere.url.replace("://", "://admin:hunter2@") + "/v1/organization/deployment"
+        iftrue.faults.append(Fault(status, b"", {"Location": target}))
         run = send(tmp_path, iftrue)
-        assert len(elsewhere.requests) == 1
-        assert "Authorization" not in elsewhere.requests[0].headers
-        assert run.returncode == 1  # the other host refuses a request without the token
-        assert elsewhere.records == []
+        assert run.returncode == 1
+        assert len(iftrue.requests) == 1 and elsewhere.requests == []  # not followed, not as a GET either
+        errors = run.commands("error")
+        assert len(errors) == 1 and f"HTTP {status}" in errors[0]
+        assert f"{elsewhere.url}/v1/organization/deployment" in errors[0]
+        assert "hunter2" not in run.stdout + run.summary and "admin" not in run.stdout
     finally:
         elsewhere.stop()
 
@@ -151,3 +162,23 @@ def test_token_typed_into_a_field_is_scrubbed_from_outputs_and_summary(tmp_path:
     assert run.returncode == 0
     assert iftrue.records[0]["title"] == f"oops {IFTRUE_TOKEN}"
     assert "oops ***" in run.outputs["payload"] and "oops ***" in run.summary
+
+
+def test_unwritable_outputs_after_iftrue_accepted_are_a_warning(tmp_path: Path, iftrue: IftrueStandIn) -> None:
+    # A failed step here invites a re-run, and a re-run records the deployment twice.
+    env = github_env(tmp_path, "push", event_payload("push-branch-created"))
+    for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
+        blocked = tmp_path / f"{name}-is-a-directory"
+        blocked.mkdir()
+        env[name] = str(blocked)
+    env.update({"PATH": os.environ.get("PATH", ""), "INPUT_IFTRUE-TOKEN": IFTRUE_TOKEN, "INPUT_API-URL": iftrue.url})
+    # Not run_action: it reads the outputs and summary files afterwards.
+    run = subprocess.run([sys.executable, str(ENTRYPOINT)], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stdout
+    assert len(iftrue.records) == 1
+    assert IFTRUE_TOKEN not in run.stdout.replace(f"::add-mask::{IFTRUE_TOKEN}", "") + run.stderr
+    lines = run.stdout.split("\n")
+    reported = next(i for i, line in enumerate(lines) if line.startswith("Reported to iftrue as deployment "))
+    warnings = [i for i, line in enumerate(lines) if line.startswith("::warning::Could not write")]
+    assert len(warnings) == 2 and reported < min(warnings)
+    assert "::error::" not in run.stdout and "Unexpected error" not in run.stdout

@@ -8,7 +8,9 @@ requests with an error, a delay, a broken connection or a non-JSON body.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,9 +67,13 @@ class Fault:
     body: bytes = b'{"message": "Service Unavailable"}'
     headers: dict[str, str] = field(default_factory=dict)
     # "close": close the connection without answering after reading the request;
-    # "delay": sleep `delay` seconds before answering normally.
+    # "delay": sleep `delay` seconds before answering normally;
+    # "trickle": answer `status` with `body`, one byte every `delay` seconds;
+    # "endless": answer `status` with a chunked body that never ends.
     kind: str = "http"
     delay: float = 0.0
+    # The body's "@PAD@" is replaced with this many bytes of "x" (a huge answer or message).
+    pad: int = 0
 
 
 @dataclass
@@ -78,21 +84,26 @@ class Received:
 
 
 class IftrueStandIn:
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, tls: ssl.SSLContext | None = None) -> None:
         self.token = token
+        self._scheme = "https" if tls else "http"
         self.requests: list[Received] = []
         self.records: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
+        # Set when a request arrives, before it is answered (a test can signal the client then).
+        self.arrived = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         # A short poll interval so that stop() returns quickly (shutdown waits for the next poll).
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
     @property
     def url(self) -> str:
         port = self._server.server_address[1]
-        return f"http://127.0.0.1:{port}"
+        return f"{self._scheme}://127.0.0.1:{port}"
 
     def start(self) -> IftrueStandIn:
         self._thread.start()
@@ -122,10 +133,34 @@ class IftrueStandIn:
                 self.wfile.write(b"".join(self._headers_buffer) + body)
                 self._headers_buffer = []
 
+            def answer_fault(self, fault: Fault) -> None:
+                body = fault.body.replace(b"@PAD@", b"x" * fault.pad) if fault.pad else fault.body
+                if fault.kind == "trickle":
+                    self.send_response(fault.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(fault.delay)
+                elif fault.kind == "endless":
+                    self.send_response(fault.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    self.wfile.write(b"1\r\n{\r\n")
+                    chunk = b"x" * 65536
+                    while True:
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                else:
+                    self.answer(fault.status, body, fault.headers)
+
             def do_GET(self) -> None:
                 self.answer(404, b'{"message": "Not Found"}')
 
             def do_POST(self) -> None:
+                standin.arrived.set()
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 try:
@@ -141,13 +176,14 @@ class IftrueStandIn:
                     self.connection.shutdown(2)
                     return
                 if fault is not None and fault.kind == "delay":
-                    import time
-
                     time.sleep(fault.delay)
                     fault = None
                 if fault is not None:
                     standin.requests.append(Received(headers, body, fault.status))
-                    self.answer(fault.status, fault.body, fault.headers)
+                    try:
+                        self.answer_fault(fault)
+                    except OSError:  # the client hung up, as it should on a huge or endless answer
+                        self.close_connection = True
                     return
                 status, answer = standin.handle(self.path, headers, body)
                 standin.requests.append(Received(headers, body, status))

@@ -165,3 +165,20 @@ def test_nothing_is_run_through_a_shell() -> None:
     text = "\n".join(p.read_text() for p in source.rglob("*.py"))
     for forbidden in ("subprocess", "os.system", "os.popen", "shell=True", "eval(", "exec("):
         assert forbidden not in text
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_an_event_nested_100000_deep_is_one_error_naming_the_file(tmp_path: Path, opening: str) -> None:
+    from tests.conftest import github_env, run_action
+
+    event = tmp_path / "deep.json"
+    event.write_text(opening * 100_000)
+    for fail_on_error in ("true", "false"):
+        run = run_action(
+            github_env(tmp_path, "push", str(event)),
+            {"iftrue-token": IFTRUE_TOKEN, "api-url": "http://127.0.0.1:9", "fail-on-error": fail_on_error},
+        )
+        assert run.returncode == 1  # bad input, not a failure to report: fail-on-error does not apply
+        assert "Traceback" not in run.stdout + run.stderr
+        errors = run.commands("error")
+        assert len(errors) == 1 and str(event) in errors[0] and "nested too deeply" in errors[0]

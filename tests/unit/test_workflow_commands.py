@@ -25,9 +25,22 @@ def test_annotation_is_one_line_and_scrubbed() -> None:
 
 
 def test_info_line_cannot_inject_a_workflow_command() -> None:
+    # A leading blank does not help (the runner trims it); a zero-width space inside "::" does.
     stream = io.StringIO()
-    WorkflowCommands(stream=stream).info("title\n::set-env name=X::1")
-    assert stream.getvalue().splitlines() == ["title", " ::set-env name=X::1"]
+    WorkflowCommands(stream=stream).info("title\n ::set-env name=X::1\u2028##[error]x")
+    assert stream.getvalue().split("\n") == ["title", " :\u200b:set-env name=X::1\\u2028##\u200b[error]x", ""]
+
+
+def test_the_record_block_switches_commands_off_with_a_fresh_token() -> None:
+    stream = io.StringIO()
+    commands = WorkflowCommands(stream=stream)
+    commands.group("Deployment record", ['  "title": "x"'])
+    commands.group("Again", [])
+    lines = stream.getvalue().split("\n")
+    assert lines[0] == "::group::Deployment record" and lines[1].startswith("::stop-commands::")
+    token = lines[1].removeprefix("::stop-commands::")
+    assert len(token) == 32 and lines[2:5] == ['  "title": "x"', f"::{token}::", "::endgroup::"]
+    assert lines[6] != lines[1]
 
 
 def test_outputs_use_a_random_heredoc_delimiter_for_multiline_values(tmp_path: Path) -> None:

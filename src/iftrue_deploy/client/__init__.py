@@ -12,23 +12,31 @@ exception: urllib3 reports a stalled TLS handshake as a *read* timeout.
 from __future__ import annotations
 
 import json
-import os
 import random
-import re
 import time
-from collections.abc import Callable, Mapping
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.poolmanager import PoolManager, ProxyManager
 
-from .interrupt import DELIVERY, Interrupted, TimeUp, deadline
+from ..interrupt import DELIVERY, Interrupted, TimeUp, deadline
+from .answers import (
+    MAX_ANSWER_BYTES,
+    ReportError,
+    _http_problem,
+    _json_body,
+    _never_connected,
+    _quote,
+    _reason,
+    _retry_after_seconds,
+    capped,
+    display_url,
+)
+from .transport import _CONNECTING, _IDLE, _SENDING, _stage, new_session
+
+__all__ = ["IftrueClient", "ReportError", "RetryPolicy", "Sent", "capped", "display_url", "new_session"]
 
 DEPLOYMENT_PATH = "/v1/organization/deployment"
 RETRY_STATUSES = frozenset({429, 503})
@@ -37,17 +45,10 @@ READ_TIMEOUT = 30.0
 # The whole report, retries, waits and reading the answer included: with the start-up, the step
 # ends within 90 s whatever iftrue does.
 REPORT_DEADLINE = 85.0
-MAX_ANSWER_BYTES = 1024 * 1024
-MAX_QUOTE_BYTES = 1024
-TRUNCATED = "… (truncated)"
 MAY_HAVE_BEEN_RECORDED = (
     "it may have been recorded, and it was not sent again because iftrue has no idempotency key and a "
     "retry could record it twice. Check iftrue before re-running this job"
 )
-
-
-class ReportError(Exception):
-    """The deployment could not be reported. The message is safe to show (no token)."""
 
 
 @dataclass(frozen=True)
@@ -69,91 +70,6 @@ class Sent:
 class _TryAgain:
     problem: str
     retry_after: str | None = None
-
-
-def capped(text: str, limit: int) -> str:
-    """Text cut to at most `limit` UTF-8 bytes, visibly."""
-    raw = text.encode("utf-8", "replace")
-    if len(raw) <= limit:
-        return text
-    keep = limit - len(TRUNCATED.encode())
-    return raw[: max(0, keep)].decode("utf-8", "ignore") + TRUNCATED
-
-
-def display_url(url: str) -> str:
-    """A URL as it may be shown: without user name or password."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return _strip_userinfo(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
-
-
-def _strip_userinfo(text: str) -> str:
-    return re.sub(r"(?<=://)[^/\s@]*@", "", text)
-
-
-# -- how far a request got ------------------------------------------------------------------------
-
-_IDLE, _CONNECTING, _SENDING = "idle", "connecting", "sending"
-_stage: ContextVar[str] = ContextVar("iftrue_request_stage", default=_IDLE)
-
-
-class _StageMarkingConnection(HTTPConnection):
-    def connect(self) -> None:
-        _stage.set(_CONNECTING)
-        super().connect()
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        if self.sock is None:
-            self.connect()  # connect (and any TLS handshake) first: a failure there sent nothing
-        _stage.set(_SENDING)
-        super().request(*args, **kwargs)
-
-
-class _StageMarkingHTTPSConnection(_StageMarkingConnection, HTTPSConnection):
-    pass
-
-
-class _Pool(HTTPConnectionPool):
-    ConnectionCls = _StageMarkingConnection
-
-
-class _HTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _StageMarkingHTTPSConnection
-
-
-_POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _Pool, "https": _HTTPSPool}
-
-
-class _StageMarkingAdapter(HTTPAdapter):
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _POOLS
-
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
-        manager: PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        if isinstance(manager, ProxyManager):  # not SOCKS: its pools have their own connections
-            manager.pool_classes_by_scheme = _POOLS
-        return manager
-
-
-def new_session(environ: Mapping[str, str] | None = None) -> requests.Session:
-    """A session that marks how far each request got, trusts HTTPS_PROXY/NO_PROXY (requests does)
-    and the CA bundle in REQUESTS_CA_BUNDLE or, failing that, SSL_CERT_FILE."""
-    environ = os.environ if environ is None else environ
-    session = requests.Session()
-    adapter = _StageMarkingAdapter()
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    # requests reads REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE itself (and lets them win over this);
-    # it ignores SSL_CERT_FILE, which is what most tools and corporate setups use.
-    ca_file = environ.get("SSL_CERT_FILE", "").strip()
-    if ca_file:
-        session.verify = ca_file
-    return session
 
 
 class IftrueClient:
@@ -337,90 +253,3 @@ class IftrueClient:
                 return seconds
         backoff = min(self._policy.max_delay, self._policy.base_delay * 2 ** (attempt - 1))
         return random.uniform(backoff / 2, backoff)  # noqa: S311 - jitter, not cryptography
-
-
-def _retry_after_seconds(value: str) -> float | None:
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    from email.utils import parsedate_to_datetime  # rare: only for an HTTP-date Retry-After
-
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _never_connected(error: Exception) -> bool:
-    """Without a stage mark (a SOCKS proxy): only what is plainly a failed connect."""
-    if isinstance(error, requests.exceptions.ConnectTimeout):
-        return True
-    text = repr(error)
-    return "NewConnectionError" in text or "NameResolutionError" in text
-
-
-def _reason(error: Exception) -> str:
-    text = str(error)
-    if "Connection refused" in text:
-        return "connection refused"
-    if "Name or service not known" in text or "nodename nor servname" in text or "NameResolutionError" in text:
-        return "host name not found"
-    if "CERTIFICATE_VERIFY_FAILED" in text:
-        match = re.search(r"certificate verify failed: ([^()'\"]*)", text)
-        return "certificate verify failed" + (f": {match.group(1).strip()}" if match else "")
-    for marker in ("RemoteDisconnected", "ConnectionResetError", "IncompleteRead", "BrokenPipe"):
-        if marker in text:
-            return marker
-    return _quote(_strip_userinfo(text)) if text else type(error).__name__
-
-
-def _quote(text: str) -> str:
-    """Text from elsewhere, as it may be quoted in a message: one line, at most 1 KiB."""
-    return capped(" ".join(text.split()), MAX_QUOTE_BYTES)
-
-
-def _json_body(status: int, text: str, cut: bool) -> dict[str, Any]:
-    if cut:
-        raise ReportError(
-            f"iftrue answered HTTP {status} with more than {MAX_ANSWER_BYTES // 1024} KiB; the deployment was "
-            "probably recorded, but its id is unknown. Check iftrue before re-running this job"
-        )
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        raise ReportError(
-            f"iftrue answered HTTP {status} with a body that is not JSON ({_quote(text[:200])!r}); the deployment "
-            "was probably recorded, but its id is unknown. Check iftrue before re-running this job"
-        ) from None
-    if not isinstance(data, dict):
-        raise ReportError(f"iftrue answered HTTP {status} with unexpected JSON: {_quote(text[:200])!r}")
-    return data
-
-
-def _http_problem(status: int, text: str) -> str:
-    message = _iftrue_message(text)
-    hint = {
-        400: "the record was rejected as invalid",
-        401: "the iftrue token was not accepted; check the iftrue-token secret",
-        403: "the iftrue token may not record deployments for this organization",
-        404: "the endpoint was not found; check api-url",
-        422: "the record was rejected as invalid",
-        429: "iftrue is rate limiting",
-        503: "iftrue is unavailable",
-    }.get(status, "a server or gateway error" if status >= 500 else "unexpected answer")
-    suffix = f": {message}" if message else ""
-    return f"iftrue answered HTTP {status} ({hint}){suffix}"
-
-
-def _iftrue_message(text: str) -> str:
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return _quote(text)
-    if isinstance(data, dict):
-        for key in ("message", "error", "detail", "errors"):
-            if data.get(key):
-                value = data[key]
-                return _quote(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
-    return _quote(json.dumps(data, ensure_ascii=False))

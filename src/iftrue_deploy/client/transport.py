@@ -1,0 +1,73 @@
+"""How far a request to iftrue got, marked by the connection itself, and the session that
+honours HTTPS_PROXY/NO_PROXY and a corporate CA bundle."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from contextvars import ContextVar
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import PoolManager, ProxyManager
+
+_IDLE, _CONNECTING, _SENDING = "idle", "connecting", "sending"
+_stage: ContextVar[str] = ContextVar("iftrue_request_stage", default=_IDLE)
+
+
+class _StageMarkingConnection(HTTPConnection):
+    def connect(self) -> None:
+        _stage.set(_CONNECTING)
+        super().connect()
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        if self.sock is None:
+            self.connect()  # connect (and any TLS handshake) first: a failure there sent nothing
+        _stage.set(_SENDING)
+        super().request(*args, **kwargs)
+
+
+class _StageMarkingHTTPSConnection(_StageMarkingConnection, HTTPSConnection):
+    pass
+
+
+class _Pool(HTTPConnectionPool):
+    ConnectionCls = _StageMarkingConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _StageMarkingHTTPSConnection
+
+
+_POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _Pool, "https": _HTTPSPool}
+
+
+class _StageMarkingAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
+        manager: PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if isinstance(manager, ProxyManager):  # not SOCKS: its pools have their own connections
+            manager.pool_classes_by_scheme = _POOLS
+        return manager
+
+
+def new_session(environ: Mapping[str, str] | None = None) -> requests.Session:
+    """A session that marks how far each request got, trusts HTTPS_PROXY/NO_PROXY (requests does)
+    and the CA bundle in REQUESTS_CA_BUNDLE or, failing that, SSL_CERT_FILE."""
+    environ = os.environ if environ is None else environ
+    session = requests.Session()
+    adapter = _StageMarkingAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    # requests reads REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE itself (and lets them win over this);
+    # it ignores SSL_CERT_FILE, which is what most tools and corporate setups use.
+    ca_file = environ.get("SSL_CERT_FILE", "").strip()
+    if ca_file:
+        session.verify = ca_file
+    return session

@@ -188,3 +188,28 @@ def test_a_record_that_failed_before_the_last_accepted_one_is_named(tmp_path: Pa
 def test_nothing_accepted_continues_from_the_original_value(tmp_path: Path) -> None:
     _outputs, log = run_backfill(tmp_path, Client("cancel"))
     assert "iftrue accepted no record yet), run again with backfill-since: 2023-12-01" in log
+
+
+# --- which refusals are a rate limit (the gateway asks the pacer only for those) ---
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "headers", "expected"),
+    [
+        (403, "API rate limit exceeded for installation ID 1.", {"X-RateLimit-Remaining": "0"}, NOW + 1800),
+        (429, "API rate limit exceeded", {}, NOW + 1800),
+        (403, "You have exceeded a secondary rate limit.", {"Retry-After": "30"}, NOW + 30),
+        (403, "You have exceeded a secondary rate limit.", {"X-RateLimit-Remaining": "4000"}, NOW + 60),
+        (403, "Resource not accessible by integration", {"X-RateLimit-Remaining": "4000"}, None),
+        (404, "Not Found", {"X-RateLimit-Remaining": "0"}, None),
+    ],
+)
+def test_a_refusal_for_a_rate_limit_says_when_to_ask_again(
+    status: int, message: str, headers: dict[str, str], expected: float | None
+) -> None:
+    from github import GithubException
+
+    from iftrue_deploy.gateway.convert import rate_limit_reset
+
+    headers = {"X-RateLimit-Reset": str(int(NOW + 1800)), **headers}
+    assert rate_limit_reset(GithubException(status, {"message": message}, headers), NOW) == expected

@@ -66,17 +66,20 @@ def retry_after(error: GithubException) -> float | None:
 
 
 def rate_limit_reset(error: GithubException, clock: float) -> float | None:
-    """When GitHub refused for its primary rate limit, the epoch second it resets; else None."""
+    """When GitHub refused for a rate limit, the epoch second to ask again (the primary limit's
+    reset, or what a secondary limit's ``Retry-After`` says); else None."""
     if error.status not in (403, 429):
         return None
+    wait = retry_after(error)
+    if wait is not None:
+        return clock + wait
     headers = {k.lower(): v for k, v in (error.headers or {}).items()}
     message = describe(error).lower()
-    if "secondary" in message:
-        return None
-    if headers.get("x-ratelimit-remaining") != "0" and "rate limit exceeded" not in message:
+    if headers.get("x-ratelimit-remaining") != "0" and "rate limit" not in message:
         return None
     reset = headers.get("x-ratelimit-reset", "")
-    return float(reset) if reset.isdigit() else clock + 60
+    # GitHub: after a secondary limit without Retry-After, wait at least a minute.
+    return float(reset) if reset.isdigit() and "secondary" not in message else clock + 60
 
 
 def describe(error: GithubException) -> str:

@@ -1,8 +1,11 @@
-"""Backfill (contract section 6): report every past deployment since a date or a tag.
+"""Backfill (README "Backfill"): report every past deployment since a date, a tag or a deployment.
 
-Each past deployment becomes the event the action would have seen at the time (a published
-release, or a deployment reaching its final status), and goes through the same derivation as a
-live run. The walk keeps only small facts per record, so memory stays flat however long it is.
+Each past deployment (:mod:`.history`) becomes the event the action would have seen at the time (a
+published release, or a deployment reaching its final status), and goes through the same
+derivation as a live run. Every GitHub request, listing pages included, is paced by the rate
+limit (:mod:`.pacing`). A backfill that has to stop (a reset too far away, a cancel) ends with the
+``backfill-since`` value that continues after the last record iftrue accepted, so that
+continuing sends nothing twice.
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ import gc
 import json
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from typing import Any
 
 from .client import IftrueClient, ReportError
 from .derive import Lookups, Skip, derive_record, options_from
-from .facts import DeploymentFacts, GitHubFacts, GitHubUnavailable, ReleaseFacts
+from .facts import GitHubFacts, GitHubUnavailable, RateLimited
+from .history import PastDeployment, PastDeployments, PastRelease, continue_after, past_releases
+from .pacing import RateLimitPacer
 from .payload import is_sha
 from .report import Outcome, publish_backfill
 from .settings import InputError, Settings
@@ -27,118 +32,17 @@ from .trigger import Previous, Release, Span, TriggerFacts
 from .trigger.events import context
 from .workflow import WorkflowCommands
 
-# Keep this many GitHub requests in hand: below it, wait for the rate limit to reset.
-RATE_LIMIT_RESERVE = 20
-# Longest pause for a reset; beyond it the backfill stops and says where to resume.
-MAX_RATE_LIMIT_PAUSE = 15 * 60
-# How many deployments before the cut-off are checked to find the base of the first count.
-BASE_CHECKS = 2
-SUCCESSFUL = ("success", "inactive")  # GitHub makes a successful deployment inactive later
-FINAL_STATES = {"success": "success", "inactive": "success", "failure": "failure", "error": "error"}
+# What the walk yields for each past deployment: its label, the backfill-since value that
+# continues after it, and its trigger facts (read when its turn comes).
+Item = tuple[str, str, Callable[[], TriggerFacts]]
 
 
-@dataclass(frozen=True)
-class PastRelease:
-    release: ReleaseFacts
-    previous: ReleaseFacts | None
-
-
-@dataclass(frozen=True)
-class PastDeployment:
-    deployment: DeploymentFacts
-    state: str
-    status_at: datetime | None
-    target_url: str | None
-    previous_success: DeploymentFacts | None
-    problem: str | None = None
-
-
-def iso(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def cutoff_date(since: str) -> datetime | None:
-    try:
-        day = date.fromisoformat(since)
-    except ValueError:
-        return None
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def past_releases(facts: GitHubFacts, since: str) -> list[PastRelease]:
-    """Published, non-draft, non-prerelease releases since the date or after the tag, oldest first."""
-    cutoff = cutoff_date(since)
-    newer: list[ReleaseFacts] = []
-    base: ReleaseFacts | None = None
-    found_tag = False
-    for release in facts.all_releases():  # newest first
-        if release.draft or release.prerelease or release.published_at is None:
-            continue
-        if cutoff is None and release.tag == since:
-            base, found_tag = release, True
-            break
-        if cutoff is not None and release.published_at < cutoff:
-            base = release
-            break
-        newer.append(release)
-    if cutoff is None and not found_tag:
-        raise InputError(
-            "backfill-since", f"no published release has the tag {since!r}; expected a date YYYY-MM-DD or such a tag"
-        )
-    newer.sort(key=lambda r: (r.published_at or datetime.min.replace(tzinfo=UTC), r.id))
-    result: list[PastRelease] = []
-    previous = base
-    for release in newer:
-        result.append(PastRelease(release, previous))
-        previous = release
-    return result
-
-
-def past_deployments(facts: GitHubFacts, settings: Settings, since: str) -> Iterator[PastDeployment]:
-    """Deployments in the environment since the date (or the tag's release), oldest first, with the
-    final status of each; those without one are left out."""
-    cutoff = cutoff_date(since)
-    if cutoff is None:
-        tagged = next((r for r in facts.all_releases() if r.tag == since and r.published_at), None)
-        if tagged is None or tagged.published_at is None:
-            raise InputError(
-                "backfill-since",
-                f"no published release has the tag {since!r}; expected a date YYYY-MM-DD or such a tag",
-            )
-        cutoff = tagged.published_at
-    newer: list[DeploymentFacts] = []
-    older: list[DeploymentFacts] = []
-    for deployment in facts.all_deployments(settings.environment):  # newest first
-        if deployment.created_at is not None and deployment.created_at < cutoff:
-            older.append(deployment)
-            if len(older) >= BASE_CHECKS:
-                break
-        else:
-            newer.append(deployment)
-    previous_success: DeploymentFacts | None = None
-    for candidate in older:
-        try:
-            statuses = facts.deployment_statuses(candidate.id)
-        except GitHubUnavailable:
-            continue
-        if statuses and statuses[0].state in SUCCESSFUL:
-            previous_success = candidate
-            break
-    for deployment in sorted(newer, key=lambda d: d.id):
-        try:
-            statuses = facts.deployment_statuses(deployment.id)
-        except GitHubUnavailable as error:
-            yield PastDeployment(deployment, "", None, None, previous_success, problem=str(error))
-            continue
-        latest = statuses[0] if statuses else None
-        state = FINAL_STATES.get(latest.state) if latest else None
-        if latest is None or state is None:
-            continue
-        # A success that later became inactive: the time it took is to the success.
-        final = next((s for s in statuses if s.state not in ("inactive",)), latest)
-        yield PastDeployment(deployment, state, final.created_at, final.target_url or None, previous_success)
-        if state == "success":
-            previous_success = deployment
+def cancelled(error: BaseException) -> bool:
+    """The job is being cancelled: Ctrl-C, or what a signal handler raises (``…Interrupted``,
+    ``…Cancelled``)."""
+    return isinstance(error, KeyboardInterrupt) or type(error).__name__.endswith(
+        ("Interrupted", "Cancelled", "Canceled")
+    )
 
 
 class Backfill:
@@ -162,15 +66,21 @@ class Backfill:
         self.sleep = sleep
         # As if the action had run then: no deployment to create, none to look up twice.
         self.options = replace(options_from(settings), create_github_deployment=False)
+        # The backfill-since value that continues after the last record iftrue accepted.
+        self.resume = settings.backfill_since or ""
+        self.listed = False
 
-    def triggers(self) -> Iterator[tuple[str, Callable[[], TriggerFacts]]]:
+    def history(self) -> tuple[int, Iterator[Item]]:
+        """How many past deployments there are, and the walk over them, oldest first."""
         since = self.settings.backfill_since or ""
         if self.settings.backfill_source == "releases":
-            for item in past_releases(self.github, since):
-                yield item.release.tag, partial(self.release_trigger, item)
-        else:
-            for past in past_deployments(self.github, self.settings, since):
-                yield f"deployment {past.deployment.id}", partial(self.deployment_trigger, past)
+            releases = past_releases(self.github, since)
+            return len(releases), ((p.release.tag, p.release.tag, partial(self.release_trigger, p)) for p in releases)
+        walk = PastDeployments(self.github, self.settings.environment, since)
+        return len(walk), (
+            (f"deployment {p.deployment.id}", continue_after(p.deployment.id), partial(self.deployment_trigger, p))
+            for p in walk
+        )
 
     def release_trigger(self, item: PastRelease) -> TriggerFacts:
         r = item.release
@@ -196,6 +106,8 @@ class Backfill:
         d = past.deployment
         if past.problem is not None:
             raise InputError("backfill-since", f"could not read the statuses of deployment {d.id} ({past.problem})")
+        if not past.state:
+            raise Skip(f"no final status yet (the latest is {past.latest})")
         start, end = d.created_at, past.status_at
         return replace(
             self.context,
@@ -213,22 +125,6 @@ class Backfill:
             ref_name=d.ref.rsplit("/", 1)[-1],
         )
 
-    def pace(self) -> None:
-        """Waits for GitHub's rate limit to reset when fewer than the reserve of requests remain."""
-        known = self.github.rate_limit()
-        if known is None:
-            return
-        remaining, reset_at = known
-        if remaining >= RATE_LIMIT_RESERVE:
-            return
-        wait = max(0.0, reset_at - time.time()) + 1
-        if wait > MAX_RATE_LIMIT_PAUSE:
-            raise GitHubUnavailable(
-                f"GitHub's rate limit has {remaining} requests left and resets in {wait / 60:.0f} min"
-            )
-        self.commands.info(f"GitHub rate limit: {remaining} requests left; pausing {wait:.0f} s until it resets.")
-        self.sleep(wait)
-
     def run(self) -> int:
         gc.enable()  # entrypoint.py turns it off for short runs; a backfill can be long
         settings = self.settings
@@ -240,26 +136,35 @@ class Backfill:
             f"Backfill of {settings.backfill_source} since {settings.backfill_since}"
             + (" (dry run: nothing is sent)" if settings.dry_run else "")
         )
+        self.github.pace_with(RateLimitPacer(self.commands.info, self.sleep))
         outcomes: list[Outcome] = []
-        stopped: str | None = None
+        total, stopped = 0, None
         try:
-            items = list(self.triggers())
-        except GitHubUnavailable as error:
-            self.commands.error(f"The backfill could not list past {settings.backfill_source}: {error}")
-            return 1
-        except InputError as error:
-            self.commands.error(str(error))
-            return 1
-        total = len(items)
-        for index, (label, make) in enumerate(items, start=1):
             try:
-                self.pace()
+                total, items = self.history()
             except GitHubUnavailable as error:
-                stopped = f"{error}; stopped before {label}. Re-run later to report the rest."
-                break
-            outcome = self.one(label, make)
-            outcomes.append(outcome)
-            self.commands.info(f"[{index}/{total}] {label}: {outcome.result}")
+                self.commands.error(f"The backfill could not list past {settings.backfill_source}: {error}")
+                return 1
+            except InputError as error:
+                self.commands.error(str(error))
+                return 1
+            self.listed = True
+            self.commands.info(f"{total} past {settings.backfill_source} to report, oldest first.")
+            for index, (label, after, make) in enumerate(items, start=1):
+                outcome = self.one(label, make)
+                outcomes.append(outcome)
+                if outcome.accepted:
+                    self.resume = after
+                self.commands.info(f"[{index}/{total}] {label}: {outcome.result}")
+        except RateLimited as error:
+            stopped = str(error)
+        except BaseException as error:
+            if not cancelled(error):
+                raise
+            self.finish(outcomes, total, "the job was cancelled")
+            raise
+        finally:
+            self.github.pace_with(None)
         return self.finish(outcomes, total, stopped)
 
     def one(self, label: str, make: Callable[[], TriggerFacts]) -> Outcome:
@@ -282,18 +187,51 @@ class Backfill:
             return Outcome(label, record, f"failed: {error}", failed=True)
         deployment_id = sent.response.get("id")
         return Outcome(
-            label, record, f"reported as {deployment_id}", None if deployment_id is None else str(deployment_id)
+            label,
+            record,
+            f"reported as {deployment_id}",
+            None if deployment_id is None else str(deployment_id),
+            accepted=True,
         )
+
+    def how_to_continue(self, outcomes: list[Outcome]) -> str:
+        """The exact backfill-since value that continues after the last record iftrue accepted."""
+        last = max((i for i, o in enumerate(outcomes) if o.accepted), default=-1)
+        retried = [o.label for o in outcomes[last + 1 :] if o.failed]
+        lost = [o.label for o in outcomes[: last + 1] if o.failed]
+        text = (
+            "To continue after the last record iftrue accepted"
+            if last >= 0
+            else "To continue (iftrue accepted no record yet)"
+        ) + f", run again with backfill-since: {self.resume}"
+        if retried:
+            text += f" (it tries {', '.join(retried)} again)"
+        if lost:
+            text += f"; not tried again: {', '.join(lost)} (report each with ref)"
+        return text
 
     def finish(self, outcomes: list[Outcome], total: int, stopped: str | None) -> int:
         settings = self.settings
         failed = [o for o in outcomes if o.failed]
+        if stopped:
+            where = f"after {len(outcomes)} of {total}" if self.listed else "while listing"
+            stopped = f"Stopped {where}: {stopped}. {self.how_to_continue(outcomes)}"
         publish_backfill(
-            self.commands, settings.backfill_source, settings.backfill_since or "", outcomes, total, stopped
+            self.commands,
+            settings.backfill_source,
+            settings.backfill_since or "",
+            outcomes,
+            total,
+            stopped,
+            self.resume,
         )
         verb = "would be sent" if settings.dry_run else "reported"
         count = len([o for o in outcomes if o.record is not None and not o.failed])
-        self.commands.info(f"Backfill done: {count} of {total} {verb}, {len(failed)} failed.")
+        self.commands.info(
+            f"Backfill {'stopped' if stopped else 'done'}: {count} of {total} {verb}, {len(failed)} failed."
+        )
+        if stopped:
+            self.commands.info(stopped)
         problems = [f"{o.label}: {o.result}" for o in failed] + ([stopped] if stopped else [])
         if not problems:
             return 0

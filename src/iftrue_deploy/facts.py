@@ -39,6 +39,29 @@ class GitHubUnavailable(Exception):
         self.quiet = quiet
 
 
+class RateLimited(Exception):
+    """GitHub's rate limit is spent and resets too late to wait for: a backfill stops there and
+    says how to continue (README "Backfill"). Not a :class:`GitHubUnavailable`: no field falls back."""
+
+
+class Pacer(Protocol):
+    """What a long run (a backfill) is asked around every GitHub request (README "Backfill")."""
+
+    def before(self, remaining: int, reset_at: float) -> None:
+        """Before a request, with the rate limit of the last answer: returns (perhaps after a
+        wait) to go on, or raises :class:`RateLimited`."""
+        ...
+
+    def refused(self, reset_at: float) -> None:
+        """GitHub refused a request for its rate limit: returns after the reset to ask again, or
+        raises :class:`RateLimited`."""
+        ...
+
+    def listed(self, what: str, page: int, count: int) -> None:
+        """A page of a listing was read: the ``page``-th, ``count`` items so far."""
+        ...
+
+
 @dataclass(frozen=True)
 class PullRequestFacts:
     number: int
@@ -127,6 +150,11 @@ class GitHubFacts(Protocol):
 
     def rate_limit(self) -> tuple[int, float] | None:
         """(requests remaining, epoch seconds of the reset) as of the last answer, without asking."""
+        ...
+
+    def pace_with(self, pacer: Pacer | None) -> None:
+        """From now on every request, listing pages included, goes through ``pacer`` (a backfill);
+        None: none does, and a rate limit makes the field fall back at once."""
         ...
 
     def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]: ...

@@ -62,11 +62,16 @@ T_co = TypeVar("T_co", covariant=True)
 
 
 def parse_backfill_since(name: str, value: str) -> str:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
+    """A date, a tag, or ``deployment:<id>`` (after that GitHub Deployment; README "Backfill")."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             date.fromisoformat(value)
-        except ValueError:
-            raise InputError(name, f"expected a date YYYY-MM-DD or a tag, got {shorten(value)!r}") from None
+        elif value.startswith("deployment:") and not re.fullmatch(r"deployment:[0-9]+", value):
+            raise ValueError(value)
+    except ValueError:
+        raise InputError(
+            name, f"expected a date YYYY-MM-DD, a tag or deployment:<id>, got {shorten(value)!r}"
+        ) from None
     return value
 
 
@@ -140,7 +145,7 @@ DURATION_UNIT = InputSpec("duration-unit", "minutes", parse_duration_unit, "minu
 DRY_RUN = InputSpec("dry-run", "false", parse_bool, "derive and print the record, send nothing (alone: true)")
 FAIL_ON_ERROR = InputSpec("fail-on-error", "true", parse_bool, "false turns a failure to report into a warning")
 BACKFILL_SINCE = InputSpec(
-    "backfill-since", None, parse_backfill_since, "a date YYYY-MM-DD or a tag: report every deployment since"
+    "backfill-since", None, parse_backfill_since, "a date YYYY-MM-DD, a tag or deployment:<id>: report what came since"
 )
 BACKFILL_SOURCE = InputSpec("backfill-source", "releases", parse_backfill_source, "releases or deployments")
 READ_TIMEOUT = InputSpec("read-timeout", "30", parse_seconds, "seconds to wait for iftrue's answer", action_input=False)

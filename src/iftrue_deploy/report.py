@@ -93,13 +93,28 @@ class Outcome:
     result: str
     deployment_id: str | None = None
     failed: bool = False
+    accepted: bool = False  # iftrue took it: a backfill continues after the last one
 
 
 def publish_backfill(
-    commands: WorkflowCommands, source: str, since: str, outcomes: list[Outcome], total: int, stopped: str | None
+    commands: WorkflowCommands,
+    source: str,
+    since: str,
+    outcomes: list[Outcome],
+    total: int,
+    stopped: str | None,
+    continue_since: str,
 ) -> None:
+    """The outputs and summary of a backfill; ``continue_since`` is the backfill-since value that
+    continues after the last record iftrue accepted (README "Backfill")."""
     reported = [o.deployment_id for o in outcomes if o.deployment_id is not None]
-    commands.set_outputs({"deployments-reported": str(len(reported)), "deployment-ids": json.dumps(reported)})
+    commands.set_outputs(
+        {
+            "deployments-reported": str(len(reported)),
+            "deployment-ids": json.dumps(reported),
+            "backfill-continue-since": continue_since,
+        }
+    )
     commands.add_summary(backfill_summary(source, since, outcomes, total, stopped))
 
 
@@ -122,7 +137,7 @@ def backfill_summary(source: str, since: str, outcomes: list[Outcome], total: in
             f"{r.commits_count} | `{r.status}` | {cell(o.result)} |"
         )
     if stopped:
-        lines += ["", f"Stopped: {cell(stopped)}"]
+        lines += ["", cell(stopped)]
     if len(outcomes) < total:
         lines += ["", f"{total - len(outcomes)} of {total} were not attempted."]
     return "\n".join(lines) + "\n\n"

@@ -22,6 +22,7 @@ from iftrue_deploy.facts import (
     DeploymentFacts,
     DeploymentStatusFacts,
     GitHubUnavailable,
+    Pacer,
     PullRequestFacts,
     ReleaseFacts,
 )
@@ -48,6 +49,7 @@ class FakeGitHub:
     unavailable: set[str] = field(default_factory=set)  # question names that raise GitHubUnavailable
     quiet: bool = False  # whether GitHubUnavailable is raised quietly (no token)
     asked: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    pacer: Pacer | None = None  # what a backfill installed
 
     def _ask(self, name: str, *args: Any) -> None:
         self.asked.append((name, args))
@@ -122,6 +124,9 @@ class FakeGitHub:
 
     def rate_limit(self) -> tuple[int, float] | None:
         return None
+
+    def pace_with(self, pacer: Pacer | None) -> None:
+        self.pacer = pacer
 
     def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]:
         self._ask("deployment_statuses", deployment_id)

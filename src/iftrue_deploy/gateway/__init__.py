@@ -7,7 +7,8 @@ defaults are replaced on purpose:
 - ``retry``: PyGithub's default waits for a rate limit to reset (up to an hour). Here a 5xx or a
   broken connection is retried once, quickly; a rate limit is waited for only when GitHub asks for
   a short wait (``Retry-After`` up to :data:`MAX_RATE_LIMIT_WAIT`), within :data:`WAIT_BUDGET`
-  for the whole run; otherwise the field falls back at once.
+  for the whole run; otherwise the field falls back at once. A backfill's pacer (``pace_with``)
+  is asked before every request, pages included, and waits or stops (README "Backfill").
 - ``seconds_between_requests`` / ``seconds_between_writes``: PyGithub sleeps 0.25 s / 1 s
   between requests by default, to be kind to the secondary rate limit on bursts of writes. The
   action makes at most a handful of reads and two writes, so it does not sleep.
@@ -30,7 +31,9 @@ from ..facts import (
     DeploymentFacts,
     DeploymentStatusFacts,
     GitHubUnavailable,
+    Pacer,
     PullRequestFacts,
+    RateLimited,
     ReleaseFacts,
     parse_timestamp,
     utc,
@@ -57,6 +60,10 @@ class PyGithubFacts:
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._sleep = sleep
         self._waited = 0.0
+        self._pacer: Pacer | None = None
+
+    def pace_with(self, pacer: Pacer | None) -> None:
+        self._pacer = pacer
 
     @cached_property
     def _github(self) -> Github:
@@ -97,15 +104,24 @@ class PyGithubFacts:
     def _with_rate_limit_wait(self, fetch: Callable[[], R]) -> R:
         from github import GithubException
 
+        refusals = 0
         while True:
+            if self._pacer is not None and (known := self.rate_limit()) is not None:
+                self._pacer.before(*known)
             try:
                 return fetch()
             except GithubException as error:
                 wait = self._short_wait(error)
-                if wait is None:
+                if wait is not None:
+                    self._waited += wait
+                    self._sleep(wait)
+                    continue
+                reset_at = convert.rate_limit_reset(error, time.time()) if self._pacer else None
+                if self._pacer is None or reset_at is None:
                     raise GitHubUnavailable(convert.describe(error)) from None
-                self._waited += wait
-                self._sleep(wait)
+                if (refusals := refusals + 1) > 2:
+                    raise RateLimited(f"GitHub refuses after the reset ({convert.describe(error)})") from None
+                self._pacer.refused(reset_at)  # waits for the reset, or raises RateLimited
             except requests.exceptions.RequestException as error:
                 raise GitHubUnavailable(f"{type(error).__name__}: {str(error)[:200]}") from None
             except (ValueError, KeyError, TypeError, AttributeError) as error:
@@ -114,14 +130,8 @@ class PyGithubFacts:
 
     def _short_wait(self, error: GithubException) -> float | None:
         """Seconds to wait before asking again, or None to fall back now."""
-        if error.status not in (403, 429):
-            return None
-        headers = {k.lower(): v for k, v in (error.headers or {}).items()}
-        retry_after = headers.get("retry-after")
-        if retry_after is None or not retry_after.strip().isdigit():
-            return None
-        wait = float(retry_after)
-        if wait > MAX_RATE_LIMIT_WAIT or self._waited + wait > WAIT_BUDGET:
+        wait = convert.retry_after(error)
+        if wait is None or wait > MAX_RATE_LIMIT_WAIT or self._waited + wait > WAIT_BUDGET:
             return None
         return wait
 
@@ -190,20 +200,26 @@ class PyGithubFacts:
         return self._fetch(("releases",), lambda: [convert.release(r) for r in self._repo.get_releases().get_page(0)])
 
     def all_releases(self) -> Iterator[ReleaseFacts]:
-        return self._pages(lambda page: [convert.release(r) for r in self._repo.get_releases().get_page(page)])
+        return self._pages(
+            "releases", lambda page: [convert.release(r) for r in self._repo.get_releases().get_page(page)]
+        )
 
     def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
         return self._pages(
+            f"deployments in {environment!r}",
             lambda page: [
                 convert.deployment(d) for d in self._repo.get_deployments(environment=environment).get_page(page)
-            ]
+            ],
         )
 
-    def _pages(self, fetch_page: Callable[[int], list[R]]) -> Iterator[R]:
-        """Pages fetched one at a time, as the walk needs them; each failure is GitHubUnavailable."""
-        page = 0
+    def _pages(self, what: str, fetch_page: Callable[[int], list[R]]) -> Iterator[R]:
+        """Pages of PAGE items, fetched as the walk needs them and told to the pacer."""
+        page, count = 0, 0
         while True:
             items = self._with_rate_limit_wait(partial(fetch_page, page))
+            count += len(items)
+            if self._pacer is not None:
+                self._pacer.listed(what, page + 1, count)
             yield from items
             if len(items) < PAGE:
                 return
@@ -212,8 +228,7 @@ class PyGithubFacts:
     def rate_limit(self) -> tuple[int, float] | None:
         if "_github" not in self.__dict__:
             return None  # nothing asked yet
-        # The requester's own record of the last answer's headers: Github.rate_limiting would
-        # spend a request on /rate_limit when nothing has been asked yet.
+        # The last answer's headers: Github.rate_limiting would spend a request on /rate_limit.
         requester = self._github.requester
         remaining, _limit = requester.rate_limiting
         if remaining < 0:

@@ -57,6 +57,31 @@ def deployment(deployment: Deployment) -> DeploymentFacts:
     )
 
 
+def retry_after(error: GithubException) -> float | None:
+    """The seconds GitHub's ``Retry-After`` asks to wait on a 403 or 429, if it says."""
+    if error.status not in (403, 429):
+        return None
+    value = {k.lower(): v for k, v in (error.headers or {}).items()}.get("retry-after", "").strip()
+    return float(value) if value.isdigit() else None
+
+
+def rate_limit_reset(error: GithubException, clock: float) -> float | None:
+    """When GitHub refused for a rate limit, the epoch second to ask again (the primary limit's
+    reset, or what a secondary limit's ``Retry-After`` says); else None."""
+    if error.status not in (403, 429):
+        return None
+    wait = retry_after(error)
+    if wait is not None:
+        return clock + wait
+    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+    message = describe(error).lower()
+    if headers.get("x-ratelimit-remaining") != "0" and "rate limit" not in message:
+        return None
+    reset = headers.get("x-ratelimit-reset", "")
+    # GitHub: after a secondary limit without Retry-After, wait at least a minute.
+    return float(reset) if reset.isdigit() and "secondary" not in message else clock + 60
+
+
 def describe(error: GithubException) -> str:
     message = error.message or (error.data.get("message") if isinstance(error.data, dict) else None)
     return f"HTTP {error.status}" + (f": {message}" if message else "")

@@ -9,7 +9,7 @@ was expected.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from . import inputs as spec
 from .inputs import DEFAULT_API_URL, BackfillSource, DurationUnit, InputError, parse_status
@@ -45,19 +45,19 @@ class FieldOverrides:
 class RunnerEnv:
     """What the GitHub runner (or another CI) says about the run, from ``GITHUB_*`` variables."""
 
-    event_name: str = ""
-    event_path: str = ""
-    sha: str = ""
-    ref: str = ""
-    ref_name: str = ""
-    repository: str = ""
-    server_url: str = "https://github.com"
-    api_url: str = "https://api.github.com"
-    run_id: str = ""
-    run_attempt: str = ""
-    actor_id: str = ""
-    workflow_ref: str = ""
-    workspace: str = ""
+    event_name: str = field(default="", metadata={"variable": "GITHUB_EVENT_NAME"})
+    event_path: str = field(default="", metadata={"variable": "GITHUB_EVENT_PATH"})
+    sha: str = field(default="", metadata={"variable": "GITHUB_SHA"})
+    ref: str = field(default="", metadata={"variable": "GITHUB_REF"})
+    ref_name: str = field(default="", metadata={"variable": "GITHUB_REF_NAME"})
+    repository: str = field(default="", metadata={"variable": "GITHUB_REPOSITORY"})
+    server_url: str = field(default="https://github.com", metadata={"variable": "GITHUB_SERVER_URL"})
+    api_url: str = field(default="https://api.github.com", metadata={"variable": "GITHUB_API_URL"})
+    run_id: str = field(default="", metadata={"variable": "GITHUB_RUN_ID"})
+    run_attempt: str = field(default="", metadata={"variable": "GITHUB_RUN_ATTEMPT"})
+    actor_id: str = field(default="", metadata={"variable": "GITHUB_ACTOR_ID"})
+    workflow_ref: str = field(default="", metadata={"variable": "GITHUB_WORKFLOW_REF"})
+    workspace: str = field(default="", metadata={"variable": "GITHUB_WORKSPACE"})
 
     @property
     def run_url(self) -> str | None:
@@ -115,24 +115,12 @@ class ActionInputs:
 
 
 def runner_from_environ(environ: Mapping[str, str]) -> RunnerEnv:
-    def get(name: str, default: str = "") -> str:
-        return environ.get(name, "").strip() or default
-
-    return RunnerEnv(
-        event_name=get("GITHUB_EVENT_NAME"),
-        event_path=get("GITHUB_EVENT_PATH"),
-        sha=get("GITHUB_SHA"),
-        ref=get("GITHUB_REF"),
-        ref_name=get("GITHUB_REF_NAME"),
-        repository=get("GITHUB_REPOSITORY"),
-        server_url=get("GITHUB_SERVER_URL", "https://github.com").rstrip("/"),
-        api_url=get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
-        run_id=get("GITHUB_RUN_ID"),
-        run_attempt=get("GITHUB_RUN_ATTEMPT"),
-        actor_id=get("GITHUB_ACTOR_ID"),
-        workflow_ref=get("GITHUB_WORKFLOW_REF"),
-        workspace=get("GITHUB_WORKSPACE"),
-    )
+    """Each field from its variable (named in the field), an empty one as unset."""
+    values: dict[str, str] = {}
+    for f in fields(RunnerEnv):
+        value = environ.get(f.metadata["variable"], "").strip() or str(f.default)
+        values[f.name] = value.rstrip("/") if f.name.endswith("_url") else value
+    return RunnerEnv(**values)
 
 
 def settings_from_inputs(inputs: ActionInputs, runner: RunnerEnv) -> Settings:

@@ -23,12 +23,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -36,7 +38,7 @@ STAMP = VENV / ".iftrue-dev-stamp"
 INPUTS = ("requirements.txt", "requirements-dev.txt", "pyproject.toml")
 EVENT = ROOT / "examples" / "events" / "pull_request-merged.json"
 LOCK = ROOT / "portable" / "requirements.txt"
-PYPI = "https://pypi.org/pypi"
+PYPI = "https://pypi.org/simple"
 
 
 def say(message: str) -> None:
@@ -64,27 +66,40 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def pypi_json(name: str, version: str | None = None) -> dict[str, object]:
-    url = f"{PYPI}/{name}/{version}/json" if version else f"{PYPI}/{name}/json"
-    with urllib.request.urlopen(url, timeout=60) as answer:  # noqa: S310 (a constant https URL)
-        data: dict[str, object] = json.load(answer)
-    return data
+def pypi_files(name: str) -> list[dict[str, Any]]:
+    """Every file PyPI has for a project, from its JSON simple index (PEP 691)."""
+    request = urllib.request.Request(  # noqa: S310 (a constant https URL)
+        f"{PYPI}/{re.sub(r'[-_.]+', '-', name).lower()}/",
+        headers={"Accept": "application/vnd.pypi.simple.v1+json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
+        files: list[dict[str, Any]] = json.load(answer)["files"]
+    return files
+
+
+def file_release(filename: str) -> tuple[str, str]:
+    """(normalized project name, version) of a wheel or source archive's file name."""
+    if filename.endswith(".whl"):
+        name, version = filename.split("-")[:2]
+    else:
+        name, _, version = re.sub(r"\.(tar\.gz|zip)$", "", filename).rpartition("-")
+    return re.sub(r"[-_.]+", "-", name).lower(), version
 
 
 def bootstrap_pip() -> None:
     """Installs pip into a venv made --without-pip, from pip's newest wheel on PyPI."""
-    release = pypi_json("pip")
-    wheel = next(
+    wheels = [
         entry
-        for entry in release["urls"]  # type: ignore[attr-defined]
-        if entry["packagetype"] == "bdist_wheel" and entry["filename"].endswith("-py3-none-any.whl")
-    )
-    say(f"this python has no ensurepip: installing pip from {wheel['filename']}")
+        for entry in pypi_files("pip")
+        if entry["filename"].endswith("-py3-none-any.whl") and not entry.get("yanked")
+    ]
+    wheel = max(wheels, key=lambda entry: str(entry.get("upload-time", "")))
+    say(f"this python has no ensurepip: installing pip into .venv from {wheel['filename']}")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / wheel["filename"]
         with urllib.request.urlopen(wheel["url"], timeout=120) as answer:  # noqa: S310 (PyPI's https URL)
             path.write_bytes(answer.read())
-        if hashlib.sha256(path.read_bytes()).hexdigest() != wheel["digests"]["sha256"]:
+        if hashlib.sha256(path.read_bytes()).hexdigest() != wheel["hashes"]["sha256"]:
             raise SystemExit(f"dev.py: {wheel['filename']} does not match the SHA-256 PyPI gives for it")
         # A wheel is a zip archive that Python can import from: pip installs itself from it.
         run(venv_python(), str(path / "pip"), "install", "--quiet", "--disable-pip-version-check", str(path))
@@ -178,8 +193,9 @@ def lock() -> int:
         name, _, version = requirement.partition("==")
         if not version:
             raise SystemExit(f"dev.py: requirements.txt must pin with ==: {line!r}")
-        files = pypi_json(name, version)["urls"]
-        digests = sorted({entry["digests"]["sha256"] for entry in files})  # type: ignore[attr-defined]
+        wanted = (re.sub(r"[-_.]+", "-", name).lower(), version)
+        files = [entry for entry in pypi_files(name) if file_release(entry["filename"]) == wanted]
+        digests = sorted({entry["hashes"]["sha256"] for entry in files})
         if not digests:
             raise SystemExit(f"dev.py: PyPI lists no files for {name}=={version}")
         lines.append(f"{name}=={version} \\")

@@ -83,6 +83,24 @@ def action_dir(act_engine: None, act_iftrue: IftrueStandIn, tmp_path_factory: py
     docker("image", "rm", "--force", tag)
 
 
+@pytest.fixture(scope="session")
+def portable_action_dir(
+    act_engine: None, act_iftrue: IftrueStandIn, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The folder act uses for `iftrue/deployment-action@v1` when an example names its `portable`
+    subfolder: this tree's composite action with the code it runs, reporting to the stand-in."""
+    folder = tmp_path_factory.mktemp("portable-action")
+    for name in ("entrypoint.py", "requirements.txt"):
+        shutil.copy2(ROOT / name, folder / name)
+    shutil.copytree(ROOT / "src", folder / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(ROOT / "portable", folder / "portable")
+    action = folder / "portable" / "action.yml"
+    action.write_text(
+        replace_once(action.read_text(), "    default: https://api.iftrue.co\n", f"    default: {act_iftrue.url}\n")
+    )
+    return folder
+
+
 def replace_once(text: str, old: str, new: str) -> str:
     assert text.count(old) == 1, f"action.yml should have exactly one line {old.strip()!r}"
     return text.replace(old, new)
@@ -164,6 +182,8 @@ def run_example(
         "--workflows", str(EXAMPLES / example),
         "--eventpath", str(event_path),
         "--platform", f"ubuntu-latest={RUNNER_IMAGE}",
+        # examples/portable.yml names a macOS runner; act runs it in the same Linux job image.
+        "--platform", f"macos-latest={RUNNER_IMAGE}",
         "--pull=false",
         "--local-repository", f"{ACTION}={action}",
         "--action-cache-path", str(tmp_path / "act-cache"),
@@ -225,6 +245,7 @@ COVERED = {
     "deployment-status.yml",
     "workflow-run.yml",
     "workflow-dispatch-backfill.yml",
+    "portable.yml",
 }
 
 
@@ -419,3 +440,22 @@ def test_workflow_dispatch_backfills_releases_since_a_date(
     assert [record["pull_request_number"] for record in run.records] == [11, 12]
     assert [record["is_fix"] for record in run.records] == [True, False]
     assert run.answered == [201, 201]
+
+
+@act
+def test_portable_action_without_docker(portable_action_dir: Path, act_iftrue: IftrueStandIn, tmp_path: Path) -> None:
+    """The composite action installs the hash-pinned packages into a venv under RUNNER_TEMP (from
+    PyPI) and runs entrypoint.py with the job's own Python: no image is built or pulled."""
+    event = event_payload("push-branch-created")
+    event["ref"] = "refs/heads/main"
+
+    run = run_example("portable.yml", "push", event, portable_action_dir, act_iftrue, tmp_path)
+
+    record = reported(run)
+    assert record["commit_id"] == event["after"]
+    assert record["branch"] == "main"
+    assert record["member_id"] == str(event["sender"]["id"])
+    assert record["status"] == "succes"
+    assert "Installing the action's pinned packages into " in run.log, run.describe()
+    # The outputs come back through the composite action's `outputs:` mapping.
+    assert re.search(rf"^iftrue deployment {UUID_RE} \(pull request #0\)$", run.log, re.M), run.describe()

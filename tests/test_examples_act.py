@@ -84,9 +84,7 @@ def action_dir(act_engine: None, act_iftrue: IftrueStandIn, tmp_path_factory: py
 
 
 @pytest.fixture(scope="session")
-def portable_action_dir(
-    act_engine: None, act_iftrue: IftrueStandIn, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
+def portable_action_dir(act_engine: None, act_iftrue: IftrueStandIn, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder act uses for `iftrue/deployment-action@v1` when an example names its `portable`
     subfolder: this tree's composite action with the code it runs, reporting to the stand-in."""
     folder = tmp_path_factory.mktemp("portable-action")

@@ -1,12 +1,15 @@
 # The iftrue deployment action's image (action.yml: runs.using: docker).
 #
 # The base is the official python:3.13-slim (Debian trixie), pinned by the digest of its
-# multi-arch index so that every build starts from the same bits. To move to a newer base,
-# bump the tag and digest together; `docker buildx imagetools inspect python:3.13-slim` prints
-# the current digest.
-# The build argument exists so that tests can build from a locally available tag:
+# multi-arch index so that every build starts from the same bits. The pin is the `FROM` line
+# below, where Dependabot's docker updater reads it and proposes the new digest every week
+# (.github/dependabot.yml); by hand, `docker buildx imagetools inspect python:3.13-slim` prints it.
+# Both stages after it start from it. The build argument exists so that tests can build from a
+# locally available tag instead (the pinned stage is then unused, and never pulled):
 #   docker build --build-arg PYTHON_IMAGE=python:3.13-slim -t iftrue-deploy .
-ARG PYTHON_IMAGE=python:3.13-slim@sha256:7c61056e61ac89e852de05f3dc6fa51a6dd2181797bceed46aa725dd7cb2cd3b
+ARG PYTHON_IMAGE=pinned-base
+
+FROM python:3.13-slim@sha256:7c61056e61ac89e852de05f3dc6fa51a6dd2181797bceed46aa725dd7cb2cd3b AS pinned-base
 
 # --- builder: the pinned runtime dependencies, installed into a venv that has no pip ---
 FROM ${PYTHON_IMAGE} AS builder

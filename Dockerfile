@@ -1,15 +1,14 @@
 # The iftrue deployment action's image (action.yml: runs.using: docker).
 #
 # The base is the official python:3.13-slim (Debian trixie), pinned by the digest of its
-# multi-arch index so that every build starts from the same bits. To move to a newer base,
-# bump the tag and digest together; `docker buildx imagetools inspect python:3.13-slim` prints
-# the current digest.
-# The build argument exists so that tests can build from a locally available tag:
-#   docker build --build-arg PYTHON_IMAGE=python:3.13-slim -t iftrue-deploy .
-ARG PYTHON_IMAGE=python:3.13-slim@sha256:7c61056e61ac89e852de05f3dc6fa51a6dd2181797bceed46aa725dd7cb2cd3b
+# multi-arch index so that every build starts from the same bits. The pin is written on both
+# `FROM` lines, where Dependabot's docker updater reads it and proposes a newer digest every week
+# (.github/dependabot.yml) in one pull request for both; by hand,
+# `docker buildx imagetools inspect python:3.13-slim` prints the current digest. Tests build from
+# a copy of this file whose FROM lines name a local tag instead (tests/docker_engine.py).
 
 # --- builder: the pinned runtime dependencies, installed into a venv that has no pip ---
-FROM ${PYTHON_IMAGE} AS builder
+FROM python:3.13-slim@sha256:7c61056e61ac89e852de05f3dc6fa51a6dd2181797bceed46aa725dd7cb2cd3b AS builder
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -26,7 +25,7 @@ RUN python -m venv --without-pip /opt/venv \
     && rm -rf /opt/venv/bin/normalizer
 
 # --- the action image ---
-FROM ${PYTHON_IMAGE}
+FROM python:3.13-slim@sha256:7c61056e61ac89e852de05f3dc6fa51a6dd2181797bceed46aa725dd7cb2cd3b
 
 # Nothing runs pip at runtime, so the base image's pip (and setuptools/wheel, where present)
 # goes. The official image's pip uninstalls cleanly; a distribution-packaged pip (as in Debian

@@ -5,11 +5,12 @@ mounted under /github, every input as ``INPUT_<NAME>`` (hyphens kept) and the ``
 variables pointing at the in-container paths. These tests do the same against the local iftrue
 stand-in (reached over ``--network host``; it listens on 127.0.0.1).
 
-They need a Docker-compatible engine (``docker info`` must work) and are skipped otherwise.
-The base image defaults to ``python:3.13-slim`` (the tag, not the Dockerfile's digest pin, so
-that a local stand-in can serve it); set IFTRUE_TEST_PYTHON_IMAGE to build from another one.
+They need a Docker-compatible engine (``docker info`` must work) and are skipped otherwise;
+on CI (``CI=true``) they fail instead. The base image defaults to ``python:3.13-slim`` (the tag,
+not the Dockerfile's digest pin, so that a local stand-in can serve it); set
+IFTRUE_TEST_PYTHON_IMAGE to build from another one.
 
-    eval "$(/work/shared/tools/container-engine)" && python -m pytest tests/test_container.py -v -s
+    python3 dev.py test tests/test_container.py -v -s
 """
 
 from __future__ import annotations

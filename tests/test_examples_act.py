@@ -46,7 +46,8 @@ ACTION = "iftrue/deployment-action@v1"
 RUNNER_IMAGE = os.environ.get("IFTRUE_ACT_RUNNER_IMAGE", "python:3.13-slim")
 # The repository the fixture payloads describe; the workspace's `origin` names it, so that act's
 # GITHUB_REPOSITORY agrees with the events.
-REPOSITORY_URL = "https://github.com/Codertocat/Hello-World"
+REPOSITORY = "Codertocat/Hello-World"
+REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
 RUN_TIMEOUT = 300
 UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
@@ -127,9 +128,13 @@ class ActRun:
         return f"act exit {self.returncode} after {self.seconds:.1f} s; stand-in answers {self.answered}\n{self.log}"
 
 
-def workspace(path: Path, deploy_succeeds: bool) -> str:
-    """A git repository with a deploy.sh; returns its HEAD (act's GITHUB_SHA)."""
+def workspace(path: Path, deploy_succeeds: bool, example: str) -> str:
+    """A git repository with a deploy.sh and the example as its workflow, as a checkout has it;
+    returns its HEAD (act's GITHUB_SHA)."""
     path.mkdir()
+    workflows = path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / example).write_text((EXAMPLES / example).read_text())
     script = path / "deploy.sh"
     script.write_text("#!/bin/sh\n" + ("echo deployed\n" if deploy_succeeds else "echo 'deploy failed' >&2\nexit 1\n"))
     script.chmod(0o755)
@@ -137,7 +142,7 @@ def workspace(path: Path, deploy_succeeds: bool) -> str:
     for args in (
         ["init", "--quiet", "--initial-branch", "main"],
         ["remote", "add", "origin", f"{REPOSITORY_URL}.git"],
-        ["add", "deploy.sh"],
+        ["add", "deploy.sh", ".github"],
         ["commit", "--quiet", "--message", "Deploy script"],
     ):
         subprocess.run([*git, *args], cwd=path, check=True, capture_output=True)
@@ -176,7 +181,7 @@ def run_example(
     """`act EVENT -W examples/EXAMPLE` in a fresh workspace, the action taken from `action`."""
     iftrue.records.clear()
     iftrue.requests.clear()
-    head = workspace(tmp_path / "workspace", deploy_succeeds)
+    head = workspace(tmp_path / "workspace", deploy_succeeds, example)
     event_path = tmp_path / "event.json"
     event_path.write_text(json.dumps(event))
     command = [
@@ -198,6 +203,8 @@ def run_example(
         # Remove the containers after a failed run too.
         "--rm",
         "--json",
+        # What GitHub's runner sets: the running workflow's file (the action reads its release types).
+        "--env", f"GITHUB_WORKFLOW_REF={REPOSITORY}/.github/workflows/{example}@refs/heads/main",
         *(["--verbose"] if verbose else []),
     ]  # fmt: skip
     env = {**os.environ, "IFTRUE_TOKEN": token}

@@ -282,3 +282,27 @@ def workflow_dispatch_with_a_ref(github: GitHubStandIn, repo: Repo) -> Call:
     payload = event_payload("workflow_dispatch")
     payload["repository"]["html_url"] = REPO_URL
     return Call("workflow_dispatch", payload, repo.head, github_ref="refs/heads/main", inputs={"ref": "v1.0.1"})
+
+
+def run_backfill(tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, **inputs: str) -> ActionRun:
+    """A backfill from a workflow_dispatch run, against the stand-ins (inputs as keyword_names)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    payload = event_payload("workflow_dispatch")
+    payload["repository"]["html_url"] = REPO_URL
+    env = github_env(tmp_path, "workflow_dispatch", payload, ref="refs/heads/main", api_url=github.url)
+    env["IFTRUE_RETRY_BASE_DELAY"] = "0.01"
+    given = {"iftrue-token": IFTRUE_TOKEN, "api-url": iftrue.url, "github-token": GITHUB_TOKEN}
+    given.update({k.replace("_", "-"): v for k, v in inputs.items()})
+    github.reset_requests()
+    run = run_action(env, given, timeout=120)
+    assert "Traceback" not in run.stdout + run.stderr, run.stdout + run.stderr
+    return run
+
+
+def sent(run: ActionRun, iftrue: IftrueStandIn) -> dict[str, Any]:
+    """The one record iftrue received, which is also the `payload` output."""
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert len(iftrue.records) == 1, iftrue.requests
+    record = iftrue.records[0]
+    assert json.loads(run.outputs["payload"]) == record
+    return record

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
+from tests.conftest import GITHUB_TOKEN, ActionRun
+from tests.scenarios import run_backfill as backfill
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
 
@@ -46,19 +47,6 @@ def history(github: GitHubStandIn) -> dict[str, str]:
     github.add_release("v1.3.0", shas["13"], name="Hotfix release", published_at="2024-03-11T10:00:00Z")
     github.add_release("v1.4.0", shas["13"], draft=True)
     return shas
-
-
-def backfill(tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, **inputs: str) -> ActionRun:
-    payload = event_payload("workflow_dispatch")
-    payload["repository"]["html_url"] = REPO_URL
-    env = github_env(tmp_path, "workflow_dispatch", payload, ref="refs/heads/main", api_url=github.url)
-    env["IFTRUE_RETRY_BASE_DELAY"] = "0.01"
-    given = {"iftrue-token": IFTRUE_TOKEN, "api-url": iftrue.url, "github-token": GITHUB_TOKEN}
-    given.update({k.replace("_", "-"): v for k, v in inputs.items()})
-    github.reset_requests()
-    run = run_action(env, given)
-    assert "Traceback" not in run.stdout + run.stderr
-    return run
 
 
 def progress(run: ActionRun) -> list[str]:

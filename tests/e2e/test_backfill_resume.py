@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
+from tests.conftest import GITHUB_TOKEN, ActionRun
+from tests.scenarios import run_backfill as backfill
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
 
@@ -71,20 +72,6 @@ def deployments(github: GitHubStandIn, count: int = DEPLOYMENTS) -> list[str]:
         d = github.add_deployment(sha, created_at=at.isoformat(), statuses=["in_progress", final])
         ids.append(str(d["node_id"]))
     return ids
-
-
-def backfill(tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, **inputs: str) -> ActionRun:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    payload = event_payload("workflow_dispatch")
-    payload["repository"]["html_url"] = REPO_URL
-    env = github_env(tmp_path, "workflow_dispatch", payload, ref="refs/heads/main", api_url=github.url)
-    env["IFTRUE_RETRY_BASE_DELAY"] = "0.01"
-    given = {"iftrue-token": IFTRUE_TOKEN, "api-url": iftrue.url, "github-token": GITHUB_TOKEN}
-    given.update({k.replace("_", "-"): v for k, v in inputs.items()})
-    github.reset_requests()
-    run = run_action(env, given, timeout=120)
-    assert "Traceback" not in run.stdout + run.stderr, run.stdout + run.stderr
-    return run
 
 
 def continue_value(run: ActionRun) -> str:

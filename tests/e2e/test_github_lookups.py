@@ -7,7 +7,6 @@ stand-in's fake repository it changes only the SHAs, refs and numbers it names.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +14,8 @@ from typing import Any
 
 import pytest
 from tests import scenarios
-from tests.conftest import ActionRun, event_payload
-from tests.scenarios import BUDGET, REPO_URL, RUN_ID, Repo, ago, build_repo, push_payload, report, report_call
+from tests.conftest import event_payload
+from tests.scenarios import BUDGET, REPO_URL, RUN_ID, Repo, ago, build_repo, push_payload, report, report_call, sent
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
 
@@ -31,14 +30,6 @@ def github() -> Iterator[GitHubStandIn]:
 @pytest.fixture
 def repo(github: GitHubStandIn) -> Repo:
     return build_repo(github)
-
-
-def sent(run: ActionRun, iftrue: IftrueStandIn) -> dict[str, Any]:
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert len(iftrue.records) == 1, iftrue.requests
-    record = iftrue.records[0]
-    assert json.loads(run.outputs["payload"]) == record
-    return record
 
 
 def within_budget(github: GitHubStandIn, trigger: str) -> int:

@@ -12,7 +12,6 @@ where a test changes a field in memory it says which.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
+from tests.scenarios import sent as only_record
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
 
@@ -87,14 +87,6 @@ def report(
     run = run_action(env, given)
     assert "Traceback" not in run.stdout + run.stderr, run.stdout + run.stderr
     return run
-
-
-def only_record(run: ActionRun, iftrue: IftrueStandIn) -> dict[str, Any]:
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert len(iftrue.records) == 1, iftrue.requests
-    record = iftrue.records[0]
-    assert json.loads(run.outputs["payload"]) == record
-    return record
 
 
 def assert_not_reported(run: ActionRun, iftrue: IftrueStandIn, github: GitHubStandIn | None, why: str) -> None:

@@ -28,8 +28,9 @@ from tests.standins.iftrue import IftrueStandIn
 BUDGET = {
     # README's 4 for a `deployment` event, plus GET /actions/runs/{id}/attempts/{n} for the duration.
     "deployment": 5,
-    # README's 5 for a release, plus reading which release types the workflow listens to
-    # (GET /actions/runs/{id} for its path, GET /contents/{path}) if the implementation needs it.
+    # A first release whose commit has no pull request: the README's 5, plus the commit's message
+    # (for the pull request number), plus reading which release types the workflow listens to when
+    # its file is not in the workspace (GET /contents/{path}; its path is in GITHUB_WORKFLOW_REF).
     "release": 7,
     # An event that describes no deployment, when the payload alone says so.
     "skipped": 0,

@@ -24,7 +24,7 @@ from .derive import Lookups, Skip, derive_record, options_from
 from .facts import GitHubFacts, GitHubUnavailable, RateLimited
 from .history import PastDeployment, PastDeployments, PastRelease, continue_after, past_releases
 from .pacing import RateLimitPacer
-from .payload import is_sha
+from .payload import branch_of
 from .report import Outcome, publish_backfill
 from .settings import InputError, Settings
 from .status import from_deployment_state
@@ -94,7 +94,7 @@ class Backfill:
             name="release",
             sha=sha,
             release=Release(tag=r.tag, name=r.name or None, body=r.body or None, id=r.id, published_at=r.published_at),
-            branch_hint=None if not target or is_sha(target.lower()) else target.removeprefix("refs/heads/"),
+            branch_hint=branch_of(target),
             url=r.html_url or None,
             previous=Previous(item.previous.tag if item.previous else None),
             sender_id=None if r.author_id is None else str(r.author_id),
@@ -113,12 +113,12 @@ class Backfill:
             self.context,
             name="deployment_status",
             sha=d.sha,
-            branch_hint=None if not d.ref or is_sha(d.ref.lower()) else d.ref.removeprefix("refs/heads/"),
+            branch_hint=branch_of(d.ref),
             deployment_id=d.id,
             deployment_node_id=d.node_id or None,
             url=past.target_url,
             status=from_deployment_state(past.state),
-            span=Span(start, end) if start and end and end >= start else None,
+            span=Span.between(start, end),
             previous=Previous(past.previous_success.sha if past.previous_success else None),
             sender_id=None if d.creator_id is None else str(d.creator_id),
             pushed_ref=d.ref,

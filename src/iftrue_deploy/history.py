@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime
 
 from .facts import DeploymentFacts, GitHubFacts, GitHubUnavailable, ReleaseFacts
 from .settings import InputError
+from .status import SUCCESSFUL_STATES
 
 DEPLOYMENT_PREFIX = "deployment:"
 # How many deployments before the cut-off are checked to find the base of the first count.
 BASE_CHECKS = 2
-SUCCESSFUL = ("success", "inactive")  # GitHub makes a successful deployment inactive later
 FINAL_STATES = {"success": "success", "inactive": "success", "failure": "failure", "error": "error"}
 EXPECTED = "expected a date YYYY-MM-DD, a tag or deployment:<id>"
 
@@ -133,7 +133,7 @@ class PastDeployments:
                 statuses = self.facts.deployment_statuses(candidate.id)
             except GitHubUnavailable:
                 continue
-            if statuses and statuses[0].state in SUCCESSFUL:
+            if statuses and statuses[0].state in SUCCESSFUL_STATES:
                 return candidate
         return None
 

@@ -66,6 +66,13 @@ def sha_or_none(value: str | None) -> str | None:
     return value.lower() if value is not None and is_sha(value.lower()) else None
 
 
+def branch_of(ref: str | None) -> str | None:
+    """The branch a ref names (``main`` or ``refs/heads/main``); None for a SHA or no ref."""
+    if ref is None or ref == "" or is_sha(ref.lower()):
+        return None
+    return ref.removeprefix("refs/heads/")
+
+
 def subject(message: str | None) -> str | None:
     """The first line of a commit message."""
     if not message or not message.strip():

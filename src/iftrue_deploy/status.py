@@ -36,6 +36,9 @@ INPUT_WORDS: dict[str, ApiStatus | None] = {
 # one deployment two or three times), and `inactive` is a success superseded later.
 DEPLOYMENT_STATES: dict[str, ApiStatus] = {"success": "succes", "failure": "fail", "error": "fail"}
 NOT_FINAL_STATES = ("queued", "pending", "in_progress")
+# A deployment whose latest status is one of these succeeded: GitHub turns a success "inactive"
+# when a newer deployment succeeds.
+SUCCESSFUL_STATES = ("success", "inactive")
 
 # A completed workflow run's `conclusion`. cancelled, skipped and stale are no outcome.
 RUN_CONCLUSIONS: dict[str, ApiStatus] = {

@@ -9,11 +9,10 @@ from functools import cached_property
 from ..facts import Comparison, DeploymentFacts, PullRequestFacts
 from ..payload import subject
 from ..settings import InputError
+from ..status import SUCCESSFUL_STATES
 from ..trigger import TriggerFacts
 from .lookups import Lookups
 
-# GitHub turns a successful deployment "inactive" when a newer one succeeds.
-SUCCESSFUL_STATES = ("success", "inactive")
 # Older deployments checked for the previous success, each one request.
 PREVIOUS_DEPLOYMENT_CHECKS = 2
 

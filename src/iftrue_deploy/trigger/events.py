@@ -101,7 +101,7 @@ def release(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> T
             published_at=parse_timestamp(p.text(raw, "published_at")),
             may_have_twin=action == "published" and not p.flag(raw, "prerelease"),
         ),
-        branch_hint=None if target is None or p.is_sha(target.lower()) else target.removeprefix("refs/heads/"),
+        branch_hint=p.branch_of(target),
         url=p.text(raw, "html_url"),
         skip=skip,
     )
@@ -114,7 +114,7 @@ def deployment(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -
     facts = replace(
         base,
         sha=p.sha_or_none(p.text(raw, "sha")) or base.sha,
-        branch_hint=None if ref is None or p.is_sha(ref.lower()) else ref.removeprefix("refs/heads/"),
+        branch_hint=p.branch_of(ref),
         deployment_id=p.whole(raw, "id"),
         deployment_node_id=p.text(raw, "node_id"),
     )
@@ -129,7 +129,7 @@ def deployment(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -
         url=p.text(status, "target_url"),
         status=outcome,
         no_outcome=None if state is None or outcome is not None else not_final(state),
-        span=Span(created, at) if created and at and at >= created else None,
+        span=Span.between(created, at),
     )
 
 
@@ -161,7 +161,7 @@ def workflow_run(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts)
         no_outcome=None
         if run is None or outcome is not None
         else f"The workflow run's conclusion is {conclusion!r}; nothing was reported.",
-        span=Span(started, updated) if started and updated and updated >= started else None,
+        span=Span.between(started, updated),
         skip=None if run is None else run_skip(payload, run),
     )
 

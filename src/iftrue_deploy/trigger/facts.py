@@ -39,6 +39,11 @@ class Span:
     start: datetime
     end: datetime | None = None
 
+    @staticmethod
+    def between(start: datetime | None, end: datetime | None) -> Span | None:
+        """The span from start to end, or None when either is unknown or they are out of order."""
+        return Span(start, end) if start and end and end >= start else None
+
 
 @dataclass(frozen=True)
 class Previous:

@@ -326,11 +326,15 @@ NOT_DEPLOYMENTS: list[tuple[str, str, str, Callable[[dict[str, Any]], None], str
 ]
 
 
-@pytest.mark.parametrize(
+# Each case of NOT_DEPLOYMENTS, as the test's parameters.
+each_non_deployment = pytest.mark.parametrize(
     ("event_name", "fixture", "change", "sha", "ref", "repository", "why"),
     [case[1:] for case in NOT_DEPLOYMENTS],
     ids=[case[0] for case in NOT_DEPLOYMENTS],
 )
+
+
+@each_non_deployment
 def test_event_that_describes_no_deployment(
     tmp_path: Path,
     iftrue: IftrueStandIn,
@@ -353,11 +357,7 @@ def test_event_that_describes_no_deployment(
     assert_not_reported(run, iftrue, github, why)
 
 
-@pytest.mark.parametrize(
-    ("event_name", "fixture", "change", "sha", "ref", "repository", "why"),
-    [case[1:] for case in NOT_DEPLOYMENTS],
-    ids=[case[0] for case in NOT_DEPLOYMENTS],
-)
+@each_non_deployment
 def test_event_that_describes_no_deployment_with_commit_id_is_reported(
     tmp_path: Path,
     iftrue: IftrueStandIn,

@@ -22,21 +22,10 @@ from typing import NoReturn
 
 from . import __version__
 from .checkout import read_checkout
-from .inputs import INPUTS, InputError, cli_label, naming
+from .inputs import CONTEXT, INPUTS, InputError
 from .settings import Settings
+from .vocabulary import COMMAND_LINE, speaking
 
-# GitHub context flags: (flag, variable, help).
-CONTEXT: tuple[tuple[str, str, str], ...] = (
-    ("repository", "GITHUB_REPOSITORY", "OWNER/REPO on GitHub (default: the checkout's origin remote)"),
-    ("event", "GITHUB_EVENT_PATH", "a GitHub event payload (JSON file) to derive from"),
-    ("event-name", "GITHUB_EVENT_NAME", "the event's name (push, release, pull_request, …)"),
-    ("sha", "GITHUB_SHA", "the commit the event is about (default: the checkout's HEAD)"),
-    ("git-ref", "GITHUB_REF", "the ref the event is about, e.g. refs/heads/main (default: the checkout's branch)"),
-    ("github-api-url", "GITHUB_API_URL", "GitHub API base URL (GitHub Enterprise Server: https://HOST/api/v3)"),
-    ("github-server-url", "GITHUB_SERVER_URL", "GitHub web URL, for links"),
-    ("output", "GITHUB_OUTPUT", "append the outputs to this file (name=value lines)"),
-    ("summary", "GITHUB_STEP_SUMMARY", "append the Markdown summary to this file"),
-)
 # What a dry run reports as member_id when nothing gives one: visibly not a real member.
 DRY_RUN_MEMBER_ID = "dry-run"
 
@@ -70,8 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             group.add_argument(f"--{spec.name}", dest=dest, metavar="VALUE", help=help_text)
     context = parser.add_argument_group("GitHub context (read from these variables in GitHub Actions)")
-    for flag, variable, text in CONTEXT:
-        context.add_argument(f"--{flag}", dest=flag.replace("-", "_"), metavar="VALUE", help=f"{text} [{variable}]")
+    for c in CONTEXT:
+        context.add_argument(
+            f"--{c.flag}", dest=c.flag.replace("-", "_"), metavar="VALUE", help=f"{c.help} [{c.variable}]"
+        )
     return parser
 
 
@@ -86,12 +77,12 @@ def environ_for(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[st
             value = environ.get(spec.variable)
         if value is not None:
             result[f"INPUT_{spec.name.upper()}" if spec.action_input else spec.variable] = value
-    for flag, variable, _text in CONTEXT:
-        value = getattr(args, flag.replace("-", "_"))
+    for c in CONTEXT:
+        value = getattr(args, c.flag.replace("-", "_"))
         if value is None:
-            value = environ.get(variable)
+            value = environ.get(c.variable)
         if value:
-            result[variable] = value
+            result[c.variable] = value
     if result.get("GITHUB_REF", "").startswith("refs/"):
         result.setdefault("GITHUB_REF_NAME", result["GITHUB_REF"].split("/", 2)[-1])
     return result
@@ -144,7 +135,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     environ = os.environ if environ is None else environ
     args = build_parser().parse_args(argv)
     env = environ_for(args, environ)
-    with naming(cli_label):  # also for what the action raises: `--member-id / IFTRUE_MEMBER_ID: …`
+    with speaking(COMMAND_LINE):  # also what the action says: `--member-id / IFTRUE_MEMBER_ID: …`
         try:
             settings = Settings.from_environ(env)
         except InputError as error:

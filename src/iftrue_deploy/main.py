@@ -17,6 +17,7 @@ from .interrupt import DELIVERY, Interrupted, cancellable
 from .run import run_once
 from .settings import ActionInputs, InputError, Settings
 from .trigger import read_trigger
+from .vocabulary import setting
 from .workflow import WorkflowCommands
 
 MAX_EVENT_BYTES = 25 * 1024 * 1024
@@ -53,13 +54,10 @@ def github_gateway(settings: Settings) -> tuple[GitHubFacts | None, str, str | N
     the reason; and a notice for the user when they should know."""
     runner = settings.runner
     if not settings.github_token:
-        return (
-            None,
-            "github-token is empty",
-            "github-token is empty: fields the event does not carry fall back without the GitHub API.",
-        )
+        empty = f"{setting('github-token')} is empty"
+        return None, empty, f"{empty}: fields the event does not carry fall back without the GitHub API."
     if not runner.repository:
-        return None, "no repository (GITHUB_REPOSITORY) is known", None
+        return None, f"no repository ({setting('GITHUB_REPOSITORY')}) is known", None
     return PyGithubFacts(runner.api_url, settings.github_token, runner.repository), "", None
 
 

@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 import requests
 
 from ..interrupt import DELIVERY, Interrupted, TimeUp, deadline
+from ..vocabulary import setting
 from .answers import (
     MAX_ANSWER_BYTES,
     ReportError,
@@ -242,8 +243,8 @@ class IftrueClient:
         where = f"a redirect to {_quote(display_url(urljoin(self._url, location)))}" if location else "a redirect"
         return (
             f"iftrue answered HTTP {response.status_code} ({where}); the report does not follow redirects, "
-            "because a redirected POST can turn into a GET that records nothing. Set api-url to the address "
-            "iftrue answers on"
+            f"because a redirected POST can turn into a GET that records nothing. Set {setting('api-url')} to the "
+            "address iftrue answers on"
         )
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:

@@ -11,6 +11,7 @@ from ..payload import subject
 from ..settings import InputError
 from ..status import SUCCESSFUL_STATES
 from ..trigger import TriggerFacts
+from ..vocabulary import either, runner, setting
 from .lookups import Lookups
 
 # Older deployments checked for the previous success, each one request.
@@ -36,7 +37,10 @@ class Deployed:
             return self.trigger.sha
         if self.trigger.ref:
             return self.lookups.resolve(self.trigger.ref).sha
-        raise InputError("commit-id", "the event does not name a commit (no GITHUB_SHA); give commit-id or ref")
+        where = either("the event", runner("GITHUB_SHA"))
+        raise InputError(
+            "commit-id", f"no commit is named (not by {where}); give {setting('commit-id')} or {setting('ref')}"
+        )
 
     @cached_property
     def commit_message(self) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..settings import FieldOverrides, InputError
 from ..status import GITHUB_STATE, ApiStatus
+from ..vocabulary import assign, either, runner, setting
 from .deployed import Deployed
 
 
@@ -12,14 +13,16 @@ def repository_url(given: FieldOverrides, deployed: Deployed) -> str:
     found = given.repository_url or trigger.repository_url or trigger.runner_repository_url
     if found:
         return found
-    raise InputError("repository-url", "could not be derived (no repository in the event or GITHUB_REPOSITORY); set it")
+    where = either("the event", runner("GITHUB_REPOSITORY"))
+    raise InputError("repository-url", f"could not be derived (no repository in {where}); set it")
 
 
 def member_id(given: FieldOverrides, deployed: Deployed) -> str:
     found = given.member_id or deployed.trigger.sender_id or deployed.trigger.actor_id
     if found:
         return found
-    raise InputError("member-id", "could not be derived (no sender in the event and no GITHUB_ACTOR_ID); set it")
+    where = either("a sender in the event", runner("GITHUB_ACTOR_ID"))
+    raise InputError("member-id", f"could not be derived (no {where}); set it")
 
 
 def deployment_node_id(
@@ -53,12 +56,12 @@ def deployment_node_id(
     if lookups.deployments is None:
         lookups.notes.notice(
             "deployment_node_id is left out: GitHub Deployments could not be looked up "
-            "(set deployment-node-id, or give a github-token)."
+            f"(set {setting('deployment-node-id')}, or give {setting('github-token')})."
         )
         return None
     lookups.notes.notice(
         f"No GitHub Deployment was found for commit {commit[:7]} in environment "
         f"{lookups.environment!r}; deployment_node_id is left out "
-        "(set create-github-deployment: true to create one)."
+        f"(set {assign('create-github-deployment', 'true')} to create one)."
     )
     return None

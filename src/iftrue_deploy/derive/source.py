@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..settings import FieldOverrides, InputError
+from ..vocabulary import either, runner, setting
 from .deployed import Deployed
 
 SQUASH_RE = re.compile(r"\(#(\d+)\)\s*$")
@@ -26,7 +27,7 @@ def pull_request_number(given: FieldOverrides, deployed: Deployed) -> int:
                 return int(match.group(1))
     deployed.lookups.notes.warn(
         f"No pull request was found for commit {deployed.commit_id[:7]}; pull_request_number is 0. "
-        "Set pull-request-number to report one."
+        f"Set {setting('pull-request-number')} to report one."
     )
     return 0
 
@@ -50,7 +51,8 @@ def branch(given: FieldOverrides, deployed: Deployed) -> str:
     found = trigger.ref_name or trigger.default_branch
     if found:
         return found
-    raise InputError("branch", "could not be derived (no pull request, pushed branch or GITHUB_REF_NAME); set it")
+    where = either("pull request", "pushed branch", runner("GITHUB_REF_NAME"))
+    raise InputError("branch", f"could not be derived (no {where}); set it")
 
 
 def commits_count(given: FieldOverrides, deployed: Deployed) -> int:

@@ -10,6 +10,7 @@ from .. import payload as p
 from ..facts import PullRequestFacts, parse_timestamp
 from ..settings import RunnerEnv
 from ..status import NOT_FINAL_STATES, from_deployment_state, from_run
+from ..vocabulary import setting
 from .facts import Push, Release, Span, TriggerFacts
 
 # GitHub's push payload lists at most this many commits; at the cap the list is incomplete.
@@ -138,7 +139,7 @@ def not_final(state: str) -> str:
         return (
             f"The deployment status is {state!r}, not final; nothing was reported: iftrue cannot change a "
             "record once sent, so each status would count as one more deployment. Run on final states "
-            "only (success, failure, error), or give the status input to report this one."
+            f"only (success, failure, error), or set {setting('status')} to report this one."
         )
     return f"The deployment status is {state!r}, which is not a deployment outcome; nothing was reported."
 

@@ -24,10 +24,10 @@ from . import __version__
 from .checkout import read_checkout
 from .inputs import CONTEXT, INPUTS, InputError
 from .settings import Settings
-from .vocabulary import COMMAND_LINE, speaking
+from .vocabulary import COMMAND_LINE, setting, speaking
 
-# What a dry run reports as member_id when nothing gives one: visibly not a real member.
-DRY_RUN_MEMBER_ID = "dry-run"
+# What a dry run reports for a field that nothing gives (member_id, repository_url): visibly not real.
+DRY_RUN_PLACEHOLDER = "dry-run"
 
 
 class Parser(argparse.ArgumentParser):
@@ -118,17 +118,29 @@ def complete_from_checkout(env: dict[str, str], settings: Settings, cwd: Path) -
     return [f"From the git checkout: {', '.join(read)}."] if read else []
 
 
-def placeholder_member(env: dict[str, str], settings: Settings) -> list[str]:
-    """A dry run with no member id anywhere still prints its record, with a visible placeholder:
-    member_id is iftrue's id for the person, which no checkout knows."""
-    if not settings.dry_run or settings.backfill_since or settings.overrides.member_id:
-        return []
-    if env.get("GITHUB_EVENT_PATH") or env.get("GITHUB_ACTOR_ID"):
-        return []  # the event's sender or the actor gives it
-    env["INPUT_MEMBER-ID"] = DRY_RUN_MEMBER_ID
-    return [
-        f"Dry run: member_id is the placeholder {DRY_RUN_MEMBER_ID!r}; give --member-id (IFTRUE_MEMBER_ID) to send."
-    ]
+def placeholders(env: dict[str, str], settings: Settings) -> list[str]:
+    """A dry run prints its record even where nothing gives the member or the repository (no
+    checkout knows an iftrue member id; a checkout whose origin is a local path or GitLab names no
+    GitHub repository): each gets a visible placeholder and a notice naming what a real run needs.
+    Neither is derived through GitHub, so whether anything gives them is known before deriving."""
+    if not settings.dry_run or settings.backfill_since or env.get("GITHUB_EVENT_PATH"):
+        return []  # an event names its sender and its repository
+    missing: list[tuple[str, str]] = []
+    if not (settings.overrides.member_id or env.get("GITHUB_ACTOR_ID")):
+        missing.append(("member-id", "no checkout knows your iftrue member id"))
+    if not (settings.overrides.repository_url or env.get("GITHUB_REPOSITORY")):
+        origin = "the checkout's origin remote"
+        missing.append(
+            ("repository-url", f"neither {setting('GITHUB_REPOSITORY')} nor {origin} names a GitHub repository")
+        )
+    notices = []
+    for name, why in missing:
+        env[f"INPUT_{name.upper()}"] = DRY_RUN_PLACEHOLDER
+        field = name.replace("-", "_")
+        notices.append(
+            f"Dry run: {field} is the placeholder {DRY_RUN_PLACEHOLDER!r} ({why}); give {setting(name)} to send."
+        )
+    return notices
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -141,7 +153,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         except InputError as error:
             print(f"iftrue-deploy: error: {error}", file=sys.stderr)
             return 2
-        for line in complete_from_checkout(env, settings, Path.cwd()) + placeholder_member(env, settings):
+        for line in complete_from_checkout(env, settings, Path.cwd()) + placeholders(env, settings):
             print(f"notice: {line}", flush=True)
         from .main import main as action_main
 

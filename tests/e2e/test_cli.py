@@ -299,7 +299,7 @@ def test_dry_run_alone_in_a_checkout(tmp_path: Path) -> None:
         "https://github.com/acme/shop",
     )
     assert record["member_id"] == "dry-run"
-    assert "give --member-id (IFTRUE_MEMBER_ID) to send" in done.stdout
+    assert "give --member-id / IFTRUE_MEMBER_ID to send" in done.stdout
     assert f"From the git checkout: commit {sha}, branch feature/cart, repository acme/shop" in done.stdout
 
 

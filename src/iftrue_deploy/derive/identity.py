@@ -21,7 +21,7 @@ def member_id(given: FieldOverrides, deployed: Deployed) -> str:
     found = given.member_id or deployed.trigger.sender_id or deployed.trigger.actor_id
     if found:
         return found
-    where = either("a sender in the event", runner("GITHUB_ACTOR_ID"))
+    where = either("sender in the event", runner("GITHUB_ACTOR_ID"))
     raise InputError("member-id", f"could not be derived (no {where}); set it")
 
 

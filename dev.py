@@ -56,8 +56,6 @@ QUICK = (
     "tests/test_layout.py",
     "tests/test_github_standin.py",
     "tests/e2e/test_cli.py",
-    "tests/e2e/test_cli_words.py",
-    "tests/e2e/test_injection.py",
 )
 
 

@@ -200,7 +200,7 @@ class IftrueClient:
             if isinstance(error, requests.exceptions.SSLError) and "CERTIFICATE_VERIFY_FAILED" in str(error):
                 raise ReportError(
                     f"the TLS certificate of {self._shown_url} was not accepted ({reason}); nothing was sent. "
-                    "If iftrue is reached through a corporate CA, set SSL_CERT_FILE to its certificate (see README)"
+                    "If iftrue is reached through a corporate CA, set REQUESTS_CA_BUNDLE to a bundle with it (see README)"
                 ) from None
             if isinstance(error, requests.exceptions.ReadTimeout):
                 return _TryAgain(f"the TLS handshake with {self._shown_url} did not complete; nothing was sent")

@@ -34,9 +34,8 @@ from .parsers import (
     parse_text,
     parse_token,
     parse_whole,
-    shorten,
-    without_userinfo,
 )
+from .quoting import quoted
 
 __all__ = [
     "BY_NAME",
@@ -55,7 +54,6 @@ __all__ = [
     "parse_non_negative",
     "parse_status",
     "parse_whole",
-    "without_userinfo",
 ]
 
 T_co = TypeVar("T_co", covariant=True)
@@ -69,9 +67,7 @@ def parse_backfill_since(name: str, value: str) -> str:
         elif value.startswith("deployment:") and not re.fullmatch(r"deployment:[0-9]+", value):
             raise ValueError(value)
     except ValueError:
-        raise InputError(
-            name, f"expected a date YYYY-MM-DD, a tag or deployment:<id>, got {shorten(value)!r}"
-        ) from None
+        raise InputError(name, f"expected a date YYYY-MM-DD, a tag or deployment:<id>, got {quoted(value)}") from None
     return value
 
 

@@ -38,6 +38,7 @@ from ..facts import (
     parse_timestamp,
     utc,
 )
+from ..quoting import quoted
 from . import convert
 
 if TYPE_CHECKING:  # PyGithub itself is imported on the first question (a third of start-up)
@@ -206,7 +207,7 @@ class PyGithubFacts:
 
     def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
         return self._pages(
-            f"deployments in {environment!r}",
+            f"deployments in {quoted(environment)}",
             lambda page: [
                 convert.deployment(d) for d in self._repo.get_deployments(environment=environment).get_page(page)
             ],

@@ -20,7 +20,8 @@ from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
 
 from iftrue_deploy.history import no_such_tag
-from iftrue_deploy.inputs import BY_NAME, INPUTS, InputError, check_jwt, parse_api_url, parse_token
+from iftrue_deploy.inputs import BY_NAME, INPUTS, InputError, check_jwt, parse_api_url
+from iftrue_deploy.parsers import parse_token
 from iftrue_deploy.quoting import QUOTE_LIMIT, quoted, text_without_userinfo, url_without_userinfo
 from iftrue_deploy.record import DeploymentRecord
 from iftrue_deploy.workflow import WorkflowCommands

@@ -53,6 +53,11 @@ def default_label(name: str) -> str:
 _label: ContextVar[Callable[[str], str]] = ContextVar("input_label", default=default_label)
 
 
+def label(name: str) -> str:
+    """How a setting is named in messages where the code runs now (the action, or the CLI)."""
+    return _label.get()(name)
+
+
 @contextmanager
 def naming(label: Callable[[str], str]) -> Iterator[None]:
     """Every InputError shown inside the block names its setting with ``label``, wherever it was

@@ -38,6 +38,7 @@ from ..facts import (
     parse_timestamp,
     utc,
 )
+from ..github_api import GitHubApi
 from ..quoting import quoted
 from . import convert
 
@@ -56,8 +57,8 @@ R = TypeVar("R")
 class PyGithubFacts:
     """The real answers to :class:`iftrue_deploy.facts.GitHubFacts`."""
 
-    def __init__(self, api_url: str, token: str, repository: str, sleep: Callable[[float], None] = time.sleep) -> None:
-        self._api_url, self._token, self._repository = api_url, token, repository
+    def __init__(self, api: GitHubApi, token: str, repo: str, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._api_url, self._token, self._repository = api.url, token, repo  # github_api.py decided api.url
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._sleep = sleep
         self._waited = 0.0

@@ -105,7 +105,10 @@ def test_a_link_drops_user_and_password_and_refuses_other_schemes() -> None:
     # A password holding "/" hides where the host starts: no link rather than a guess.
     assert link("x", "https://me:p/w@example.com/a") == "x"
     assert "p/w" not in url_link("https://me:p/w@example.com/a")
-    assert url_link("https://me:pw@example.com/a") == "[https:\u200b//\\*\\*\\*@\u200bexample.com/a](https://example.com/a)"
+    assert (
+        url_link("https://me:pw@example.com/a")
+        == "[https:\u200b//\\*\\*\\*@\u200bexample.com/a](https://example.com/a)"
+    )
     assert link("x", "javascript:alert(1)") == "x"
     assert link("x", "data:text/html,<b>") == "x"
 

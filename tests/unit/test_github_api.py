@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN
+from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, event_payload, github_env, run_action
 
 from iftrue_deploy.github_api import GITHUB_COM_API, GitHubApi, NoGitHubApi, github_api
 from iftrue_deploy.inputs import InputError, cli_label, naming
@@ -90,3 +90,12 @@ def test_one_path_builds_the_gateway_and_one_decides_where_the_token_goes() -> N
     complete = next(n for n in ast.walk(cli) if isinstance(n, ast.FunctionDef) and n.name == "complete_from_checkout")
     strings = [n.value for n in ast.walk(complete) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     assert "GITHUB_SERVER_URL" in strings and not [s for s in strings if "API" in s or "api" in s]
+
+
+def test_both_tokens_are_masked_before_anything_else_is_printed(tmp_path: Path) -> None:
+    """Seeded bug: without `commands.mask(github-token)` every run still passed (issue 16)."""
+    run = run_action(
+        github_env(tmp_path, "push", event_payload("push-branch-created")),
+        {"iftrue-token": IFTRUE_TOKEN, "github-token": GITHUB_TOKEN, "dry-run": "true"},
+    )
+    assert run.stdout.splitlines()[:2] == [f"::add-mask::{IFTRUE_TOKEN}", f"::add-mask::{GITHUB_TOKEN}"]

@@ -119,10 +119,10 @@ def complete_from_checkout(env: dict[str, str], settings: Settings, cwd: Path) -
         env["GITHUB_REF_NAME"] = checkout.branch
         read.append(f"branch {checkout.branch}")
     if wants_repository and checkout.repository and checkout.server_url:
+        # The name and the web address for links; never an API URL (github_api.py decides where
+        # the GitHub token goes: without GITHUB_API_URL, a host that is not github.com gets none).
         env["GITHUB_REPOSITORY"] = checkout.repository
         env.setdefault("GITHUB_SERVER_URL", checkout.server_url)
-        if env["GITHUB_SERVER_URL"] != "https://github.com":
-            env.setdefault("GITHUB_API_URL", f"{env['GITHUB_SERVER_URL']}/api/v3")
         read.append(f"repository {checkout.repository} on {env['GITHUB_SERVER_URL']}")
     return [f"From the git checkout: {', '.join(read)}."] if read else []
 

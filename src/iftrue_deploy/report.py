@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .client import capped
-from .markup import cell, link
+from .markup import cell, link, url_link
 from .record import DeploymentRecord
 from .workflow import WorkflowCommands
 
@@ -56,8 +56,8 @@ def summary_markdown(
         ("Fix / hotfix / forced", f"{record.is_fix} / {record.is_hotfix} / {record.is_forced}".lower()),
         ("Member id", cell(record.member_id)),
         ("GitHub deployment node id", cell(record.deployment_node_id or "—")),
-        ("Repository", link(repo_url, repo_url)),
-        ("Link", link(record.url, record.url) if record.url else "—"),
+        ("Repository", url_link(repo_url)),
+        ("Link", url_link(record.url) if record.url else "—"),
     ]
     lines = ["### iftrue deployment", "", "| Field | Value |", "| --- | --- |"]
     lines += [f"| {name} | {value} |" for name, value in rows]

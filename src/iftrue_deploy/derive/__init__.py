@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
+from ..quoting import quoted
 from ..record import DeploymentRecord
 from ..settings import DurationUnit, FieldOverrides, Settings
 from ..trigger import TriggerFacts
@@ -57,7 +58,7 @@ def derive_record(
 ) -> DeploymentRecord:
     """Raises Skip when the event describes no deployment, InputError when a field cannot be had."""
     if given.status_skipped:
-        raise Skip(f"The status is {given.status_skipped!r}; nothing was reported.")
+        raise Skip(f"The status is {quoted(given.status_skipped)}; nothing was reported.")
     if trigger.skip is not None:
         raise Skip(trigger.skip)
     twin = twin_skip(trigger, lookups)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..quoting import quoted
 from ..settings import FieldOverrides, InputError
 from ..status import GITHUB_STATE, ApiStatus
 from .deployed import Deployed
@@ -43,7 +44,7 @@ def deployment_node_id(
     if create:
         if dry_run:
             lookups.notes.notice(
-                f"Dry run: a GitHub Deployment in {lookups.environment!r} would be created "
+                f"Dry run: a GitHub Deployment in {quoted(lookups.environment)} would be created "
                 "for this commit; deployment_node_id is left out."
             )
             return None
@@ -58,7 +59,7 @@ def deployment_node_id(
         return None
     lookups.notes.notice(
         f"No GitHub Deployment was found for commit {commit[:7]} in environment "
-        f"{lookups.environment!r}; deployment_node_id is left out "
+        f"{quoted(lookups.environment)}; deployment_node_id is left out "
         "(set create-github-deployment: true to create one)."
     )
     return None

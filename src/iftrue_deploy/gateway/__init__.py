@@ -38,6 +38,8 @@ from ..facts import (
     parse_timestamp,
     utc,
 )
+from ..github_api import GitHubApi
+from ..quoting import quoted
 from . import convert
 
 if TYPE_CHECKING:  # PyGithub itself is imported on the first question (a third of start-up)
@@ -55,8 +57,8 @@ R = TypeVar("R")
 class PyGithubFacts:
     """The real answers to :class:`iftrue_deploy.facts.GitHubFacts`."""
 
-    def __init__(self, api_url: str, token: str, repository: str, sleep: Callable[[float], None] = time.sleep) -> None:
-        self._api_url, self._token, self._repository = api_url, token, repository
+    def __init__(self, api: GitHubApi, token: str, repo: str, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._api_url, self._token, self._repository = api.url, token, repo  # github_api.py decided api.url
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._sleep = sleep
         self._waited = 0.0
@@ -206,7 +208,7 @@ class PyGithubFacts:
 
     def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
         return self._pages(
-            f"deployments in {environment!r}",
+            f"deployments in {quoted(environment)}",
             lambda page: [
                 convert.deployment(d) for d in self._repo.get_deployments(environment=environment).get_page(page)
             ],

@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import payload as p
 from ..facts import PullRequestFacts, parse_timestamp
+from ..quoting import quoted
 from ..settings import RunnerEnv
 from ..status import NOT_FINAL_STATES, from_deployment_state, from_run
 from .facts import Push, Release, Span, TriggerFacts
@@ -70,7 +71,7 @@ def pull_request(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts)
         action = p.text(payload, "action")
         if action != "closed" or not (p.flag(raw, "merged") or p.text(raw, "merged_at")):
             skip = (
-                f"The pull request event is {action!r} and not a merge; nothing was reported "
+                f"The pull request event is {quoted(action)} and not a merge; nothing was reported "
                 "(run on pull_request: types [closed] and it reports merged pull requests)."
             )
     return replace(
@@ -87,7 +88,7 @@ def release(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> T
     action = p.text(payload, "action")
     skip = None
     if action not in ("published", "released"):
-        skip = f"The release event is {action!r}, not published or released; nothing was reported."
+        skip = f"The release event is {quoted(action)}, not published or released; nothing was reported."
     elif p.flag(raw, "draft"):
         skip = "The release is a draft; nothing was reported."
     target = p.text(raw, "target_commitish")
@@ -136,11 +137,11 @@ def deployment(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -
 def not_final(state: str) -> str:
     if state in NOT_FINAL_STATES:
         return (
-            f"The deployment status is {state!r}, not final; nothing was reported: iftrue cannot change a "
+            f"The deployment status is {quoted(state)}, not final; nothing was reported: iftrue cannot change a "
             "record once sent, so each status would count as one more deployment. Run on final states "
             "only (success, failure, error), or give the status input to report this one."
         )
-    return f"The deployment status is {state!r}, which is not a deployment outcome; nothing was reported."
+    return f"The deployment status is {quoted(state)}, which is not a deployment outcome; nothing was reported."
 
 
 def workflow_run(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
@@ -160,7 +161,7 @@ def workflow_run(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts)
         status=outcome,
         no_outcome=None
         if run is None or outcome is not None
-        else f"The workflow run's conclusion is {conclusion!r}; nothing was reported.",
+        else f"The workflow run's conclusion is {quoted(conclusion)}; nothing was reported.",
         span=Span.between(started, updated),
         skip=None if run is None else run_skip(payload, run),
     )
@@ -180,7 +181,7 @@ def run_skip(payload: dict[str, Any], run: dict[str, Any]) -> str | None:
     status, event = p.text(run, "status"), p.text(run, "event")
     if status != "completed":
         return (
-            f"The workflow run has not completed (status {status!r}); nothing was reported "
+            f"The workflow run has not completed (status {quoted(status)}); nothing was reported "
             "(run on workflow_run: types [completed] to report the deployment once it is done)."
         )
     if event in ("pull_request", "pull_request_target"):

@@ -25,7 +25,7 @@ from .facts import GitHubFacts, GitHubUnavailable, RateLimited
 from .history import PastDeployment, PastDeployments, PastRelease, continue_after, past_releases
 from .pacing import RateLimitPacer
 from .payload import branch_of
-from .report import Outcome, publish_backfill
+from .report import Outcome, explained_briefly, publish_backfill
 from .settings import InputError, Settings
 from .status import from_deployment_state
 from .trigger import Previous, Release, Span, TriggerFacts
@@ -155,7 +155,7 @@ class Backfill:
                 outcomes.append(outcome)
                 if outcome.accepted:
                     self.resume = after
-                self.commands.info(f"[{index}/{total}] {label}: {outcome.result}")
+                self.commands.info(f"[{index}/{total}] {label}: {outcome.result}{explained_briefly(outcome.record)}")
         except RateLimited as error:
             stopped = str(error)
         except BaseException as error:

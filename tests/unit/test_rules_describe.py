@@ -19,12 +19,12 @@ NONE = FieldOverrides()
 def test_title_given_wins_and_asks_nothing() -> None:
     gh = FakeGitHub(prs_by_commit={SHA: [pr(1, title="PR", merge_commit_sha=SHA)]})
     d = deployed(TriggerFacts(sha=SHA, release=Release("v1", name="Name")), gh)
-    assert describe.title(FieldOverrides(title="Given"), d) == "Given"
+    assert describe.title(FieldOverrides(title="Given"), d).value == "Given"
     assert gh.asked == []
 
 
 def test_title_given_is_capped() -> None:
-    title = describe.title(FieldOverrides(title="x" * 5000), deployed(TriggerFacts(sha=SHA)))
+    title = describe.title(FieldOverrides(title="x" * 5000), deployed(TriggerFacts(sha=SHA))).value
     assert len(title) == TITLE_CAP
     assert title.endswith(CAP_MARKER)
 
@@ -33,37 +33,37 @@ def test_title_release_name_wins_over_the_pull_request() -> None:
     # The rule looks the pull request up even so; the record needs it for pull_request_number anyway.
     gh = FakeGitHub(prs_by_commit={SHA: [pr(1, title="PR", merge_commit_sha=SHA)]})
     d = deployed(TriggerFacts(sha=SHA, release=Release("v1", name="Big release"), head_message="subject"), gh)
-    assert describe.title(NONE, d) == "Big release"
+    assert describe.title(NONE, d).value == "Big release"
 
 
 def test_title_release_tag_when_it_has_no_name() -> None:
     d = deployed(TriggerFacts(sha=SHA, release=Release("v1.2.0", name=None)), FakeGitHub())
-    assert describe.title(NONE, d) == "v1.2.0"
+    assert describe.title(NONE, d).value == "v1.2.0"
 
 
 def test_title_pull_request_title() -> None:
     gh = FakeGitHub(prs_by_commit={SHA: [pr(1, title="Add the thing", merge_commit_sha=SHA)]})
-    assert describe.title(NONE, deployed(TriggerFacts(sha=SHA, head_message="Merge pull request #1"), gh)) == (
+    assert describe.title(NONE, deployed(TriggerFacts(sha=SHA, head_message="Merge pull request #1"), gh)).value == (
         "Add the thing"
     )
 
 
 def test_title_pull_request_with_empty_title_falls_to_the_subject() -> None:
     d = deployed(TriggerFacts(sha=SHA, pull_request=pr(1, title=""), head_message="The subject\n\nbody"))
-    assert describe.title(NONE, d) == "The subject"
+    assert describe.title(NONE, d).value == "The subject"
 
 
 def test_title_commit_subject() -> None:
     gh = FakeGitHub(commits={SHA: CommitFacts(SHA, "  First line  \nsecond")})
-    assert describe.title(NONE, deployed(TriggerFacts(sha=SHA, counts_from_pull_request=True), gh)) == "First line"
+    assert describe.title(NONE, deployed(TriggerFacts(sha=SHA, counts_from_pull_request=True), gh)).value == "First line"
 
 
 def test_title_deploy_sha7_when_nothing_else_is_known() -> None:
-    assert describe.title(NONE, deployed(TriggerFacts(sha=SHA))) == "Deploy abcdef1"
+    assert describe.title(NONE, deployed(TriggerFacts(sha=SHA))).value == "Deploy abcdef1"
 
 
 def test_title_derived_is_capped() -> None:
-    title = describe.title(NONE, deployed(TriggerFacts(sha=SHA, release=Release("v1", name="n" * 2000))))
+    title = describe.title(NONE, deployed(TriggerFacts(sha=SHA, release=Release("v1", name="n" * 2000)))).value
     assert len(title) == TITLE_CAP
     assert title == "n" * (TITLE_CAP - len(CAP_MARKER)) + CAP_MARKER
 
@@ -74,12 +74,12 @@ def test_title_derived_is_capped() -> None:
 def test_changelog_given_wins_and_asks_nothing() -> None:
     gh = FakeGitHub()
     d = deployed(TriggerFacts(sha=SHA, release=Release("v1", body="Body"), previous=Previous(BASE)), gh)
-    assert describe.changelog(FieldOverrides(changelog="Given"), d) == "Given"
+    assert describe.changelog(FieldOverrides(changelog="Given"), d).value == "Given"
     assert gh.asked == []
 
 
 def test_changelog_given_is_capped_at_64_kib() -> None:
-    text = describe.changelog(FieldOverrides(changelog="x" * 100_000), deployed(TriggerFacts(sha=SHA)))
+    text = describe.changelog(FieldOverrides(changelog="x" * 100_000), deployed(TriggerFacts(sha=SHA))).value
     assert text is not None
     assert len(text) == CHANGELOG_CAP == 65536
     assert text.endswith("\n… (truncated)")
@@ -88,12 +88,12 @@ def test_changelog_given_is_capped_at_64_kib() -> None:
 def test_changelog_release_body() -> None:
     gh = FakeGitHub()
     d = deployed(TriggerFacts(sha=SHA, release=Release("v1", body="## Changes\n- a")), gh)
-    assert describe.changelog(NONE, d) == "## Changes\n- a"
+    assert describe.changelog(NONE, d).value == "## Changes\n- a"
     assert gh.asked == []
 
 
 def test_changelog_release_body_is_capped() -> None:
-    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, release=Release("v1", body="y" * 70_000))))
+    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, release=Release("v1", body="y" * 70_000)))).value
     assert text is not None
     assert len(text) == CHANGELOG_CAP
     assert text.endswith(CAP_MARKER)
@@ -102,13 +102,13 @@ def test_changelog_release_body_is_capped() -> None:
 def test_changelog_blank_release_body_falls_to_the_compare() -> None:
     gh = FakeGitHub(comparisons={("v0", SHA): Comparison(2, ("one", "two"))})
     trigger = TriggerFacts(sha=SHA, release=Release("v1", body="  \n "), previous=Previous("v0"))
-    assert describe.changelog(NONE, deployed(trigger, gh)) == "- one\n- two"
+    assert describe.changelog(NONE, deployed(trigger, gh)).value == "- one\n- two"
 
 
 def test_changelog_push_subjects_ask_nothing() -> None:
     gh = FakeGitHub()
     trigger = TriggerFacts(sha=SHA, push=Push(("one", "two"), 2, before=BASE, branch="main"), default_branch="main")
-    assert describe.changelog(NONE, deployed(trigger, gh)) == "- one\n- two"
+    assert describe.changelog(NONE, deployed(trigger, gh)).value == "- one\n- two"
     assert gh.asked == []
 
 
@@ -116,13 +116,13 @@ def test_changelog_forced_push_subjects_from_the_compare() -> None:
     gh = FakeGitHub(comparisons={(BASE, SHA): Comparison(1, ("kept",))})
     push = Push(("rewritten", "other"), 2, before=BASE, branch="main", forced=True)
     d = deployed(TriggerFacts(sha=SHA, push=push, default_branch="main"), gh)
-    assert describe.changelog(NONE, d) == "- kept"
+    assert describe.changelog(NONE, d).value == "- kept"
     assert gh.questions("compare") == [(BASE, SHA)]
 
 
 def test_changelog_compare_subjects() -> None:
     gh = FakeGitHub(comparisons={(BASE, SHA): Comparison(2, ("one", "two"))})
-    assert describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)) == "- one\n- two"
+    assert describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)).value == "- one\n- two"
 
 
 SUBJECTS = tuple(f"change {i}" for i in range(1, 26))
@@ -131,7 +131,7 @@ SUBJECTS = tuple(f"change {i}" for i in range(1, 26))
 def test_changelog_compare_shows_exactly_20_and_how_many_more() -> None:
     """Seeded bug: 21 items shown instead of 20 + "… and N more"."""
     gh = FakeGitHub(comparisons={(BASE, SHA): Comparison(25, SUBJECTS)})
-    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh))
+    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)).value
     assert text is not None
     lines = text.split("\n")
     assert lines == [f"- change {i}" for i in range(1, 21)] + ["- … and 5 more"]
@@ -139,7 +139,7 @@ def test_changelog_compare_shows_exactly_20_and_how_many_more() -> None:
 
 def test_changelog_push_shows_exactly_20_and_how_many_more() -> None:
     push = Push(SUBJECTS, 25, before=BASE, branch="main")
-    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, push=push, default_branch="main")))
+    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, push=push, default_branch="main"))).value
     assert text is not None
     lines = text.split("\n")
     assert len(lines) == 21
@@ -149,28 +149,28 @@ def test_changelog_push_shows_exactly_20_and_how_many_more() -> None:
 
 def test_changelog_21_commits_show_20_and_one_more() -> None:
     gh = FakeGitHub(comparisons={(BASE, SHA): Comparison(21, SUBJECTS[:21])})
-    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh))
+    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)).value
     assert text is not None
     assert text.split("\n")[-2:] == ["- change 20", "- … and 1 more"]
 
 
 def test_changelog_of_exactly_20_has_no_more_line() -> None:
     gh = FakeGitHub(comparisons={(BASE, SHA): Comparison(20, SUBJECTS[:20])})
-    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh))
+    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)).value
     assert text is not None
     assert text.split("\n") == [f"- change {i}" for i in range(1, 21)]
 
 
 def test_changelog_more_counts_commits_beyond_the_compare_page() -> None:
     gh = FakeGitHub(comparisons={(BASE, SHA): Comparison(300, ("a", "b", "c"))})
-    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh))
+    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)).value
     assert text == "- a\n- b\n- c\n- … and 297 more"
 
 
 def test_changelog_of_huge_subjects_is_capped() -> None:
     subjects = tuple("s" * 5000 for _ in range(20))
     gh = FakeGitHub(comparisons={(BASE, SHA): Comparison(20, subjects)})
-    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh))
+    text = describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)).value
     assert text is not None
     assert len(text) == CHANGELOG_CAP
     assert text.endswith(CAP_MARKER)
@@ -192,7 +192,7 @@ def test_changelog_of_huge_subjects_is_capped() -> None:
     ],
 )
 def test_changelog_left_out(trigger: TriggerFacts, github: FakeGitHub | None) -> None:
-    assert describe.changelog(NONE, deployed(trigger, github)) is None
+    assert describe.changelog(NONE, deployed(trigger, github)).value is None
 
 
 # url: input → release page / deployment_status.target_url / workflow_run.html_url → this run → left out
@@ -200,20 +200,20 @@ def test_changelog_left_out(trigger: TriggerFacts, github: FakeGitHub | None) ->
 
 def test_url_given_wins() -> None:
     d = deployed(TriggerFacts(sha=SHA, url="https://event", run_url="https://run"))
-    assert describe.url(FieldOverrides(url="https://given"), d) == "https://given"
+    assert describe.url(FieldOverrides(url="https://given"), d).value == "https://given"
 
 
 def test_url_from_the_event() -> None:
-    assert describe.url(NONE, deployed(TriggerFacts(sha=SHA, url="https://event", run_url="https://run"))) == (
+    assert describe.url(NONE, deployed(TriggerFacts(sha=SHA, url="https://event", run_url="https://run"))).value == (
         "https://event"
     )
 
 
 def test_url_this_run() -> None:
-    assert describe.url(NONE, deployed(TriggerFacts(sha=SHA, run_url="https://run"))) == "https://run"
+    assert describe.url(NONE, deployed(TriggerFacts(sha=SHA, run_url="https://run"))).value == "https://run"
 
 
 def test_url_left_out() -> None:
     gh = FakeGitHub()
-    assert describe.url(NONE, deployed(TriggerFacts(sha=SHA), gh)) is None
+    assert describe.url(NONE, deployed(TriggerFacts(sha=SHA), gh)).value is None
     assert gh.asked == []

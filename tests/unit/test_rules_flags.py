@@ -26,35 +26,35 @@ def with_pr(**kw: object) -> TriggerFacts:
 def test_is_fix_given_wins_and_asks_nothing(given: bool) -> None:
     gh = FakeGitHub()
     d = deployed(TriggerFacts(sha=SHA, pull_request=pr(1, labels=("bug",))), gh)
-    assert flags.is_fix(FieldOverrides(is_fix=given), d, FIX, "fix/x", "fix: x") is given
+    assert flags.is_fix(FieldOverrides(is_fix=given), d, FIX, "fix/x", "fix: x").value is given
     assert gh.asked == []
 
 
 @pytest.mark.parametrize("label", ["bug", "fix"])
 def test_is_fix_default_labels(label: str) -> None:
-    assert flags.is_fix(NONE, deployed(with_pr(labels=("docs", label))), FIX, "feature/x", "Change") is True
+    assert flags.is_fix(NONE, deployed(with_pr(labels=("docs", label))), FIX, "feature/x", "Change").value is True
 
 
 def test_is_fix_labels_from_options() -> None:
     d = deployed(with_pr(labels=("defect",)))
-    assert flags.is_fix(NONE, d, ("defect",), "feature/x", "Change") is True
-    assert flags.is_fix(NONE, d, FIX, "feature/x", "Change") is False
-    assert flags.is_fix(NONE, deployed(with_pr(labels=("bug",))), ("defect",), "feature/x", "Change") is False
+    assert flags.is_fix(NONE, d, ("defect",), "feature/x", "Change").value is True
+    assert flags.is_fix(NONE, d, FIX, "feature/x", "Change").value is False
+    assert flags.is_fix(NONE, deployed(with_pr(labels=("bug",))), ("defect",), "feature/x", "Change").value is False
 
 
 def test_is_fix_label_of_the_commits_pull_request() -> None:
     gh = FakeGitHub(prs_by_commit={SHA: [pr(3, labels=("bug",), merge_commit_sha=SHA)]})
-    assert flags.is_fix(NONE, deployed(TriggerFacts(sha=SHA), gh), FIX, "main", "Change") is True
+    assert flags.is_fix(NONE, deployed(TriggerFacts(sha=SHA), gh), FIX, "main", "Change").value is True
 
 
 @pytest.mark.parametrize("branch", ["fix/login", "bugfix/login", "Fix/login", "BUGFIX/LOGIN"])
 def test_is_fix_branch(branch: str) -> None:
-    assert flags.is_fix(NONE, deployed(with_pr()), FIX, branch, "Change") is True
+    assert flags.is_fix(NONE, deployed(with_pr()), FIX, branch, "Change").value is True
 
 
 @pytest.mark.parametrize("branch", ["hotfix/login", "fixes", "feature/fix-login", "prefix/x", "fix-login"])
 def test_is_fix_not_these_branches(branch: str) -> None:
-    assert flags.is_fix(NONE, deployed(with_pr()), FIX, branch, "Change") is False
+    assert flags.is_fix(NONE, deployed(with_pr()), FIX, branch, "Change").value is False
 
 
 FIX_TITLES = ["fix: login", "fix(auth): login", "fix!: login", "fix(auth)!: login", "Fix: login", "FIX(x): y"]
@@ -71,58 +71,58 @@ NOT_FIX_TITLES = [
 
 @pytest.mark.parametrize("title", FIX_TITLES)
 def test_is_fix_conventional_record_title(title: str) -> None:
-    assert flags.is_fix(NONE, deployed(with_pr(title="Change")), FIX, "main", title) is True
+    assert flags.is_fix(NONE, deployed(with_pr(title="Change")), FIX, "main", title).value is True
 
 
 @pytest.mark.parametrize("title", FIX_TITLES)
 def test_is_fix_conventional_pull_request_title(title: str) -> None:
     # The record title was given; the pull request's own title still counts.
-    assert flags.is_fix(NONE, deployed(with_pr(title=title)), FIX, "main", "Given title") is True
+    assert flags.is_fix(NONE, deployed(with_pr(title=title)), FIX, "main", "Given title").value is True
 
 
 @pytest.mark.parametrize("title", FIX_TITLES)
 def test_is_fix_conventional_commit_subject_without_pull_request(title: str) -> None:
     d = deployed(TriggerFacts(sha=SHA, head_message=f"{title}\n\nbody"), FakeGitHub())
-    assert flags.is_fix(NONE, d, FIX, "main", "Given title") is True
+    assert flags.is_fix(NONE, d, FIX, "main", "Given title").value is True
 
 
 def test_is_fix_commit_subject_ignored_when_there_is_a_pull_request() -> None:
     d = deployed(TriggerFacts(sha=SHA, pull_request=pr(1, title="Merge it"), head_message="fix: squashed in"))
-    assert flags.is_fix(NONE, d, FIX, "main", "Merge it") is False
+    assert flags.is_fix(NONE, d, FIX, "main", "Merge it").value is False
 
 
 @pytest.mark.parametrize("title", NOT_FIX_TITLES)
 def test_is_fix_not_these_titles(title: str) -> None:
     d = deployed(TriggerFacts(sha=SHA, pull_request=pr(1, title=title)))
-    assert flags.is_fix(NONE, d, FIX, "main", title) is False
+    assert flags.is_fix(NONE, d, FIX, "main", title).value is False
 
 
 def test_is_fix_revert_record_title() -> None:
     """Seeded bug: dropping the `Revert "…"` rule."""
     d = deployed(with_pr(title="Change"))
-    assert flags.is_fix(NONE, d, FIX, "main", 'Revert "feat: add login"') is True
+    assert flags.is_fix(NONE, d, FIX, "main", 'Revert "feat: add login"').value is True
 
 
 def test_is_fix_revert_pull_request_title() -> None:
     d = deployed(with_pr(title='Revert "Add login (#12)"'))
-    assert flags.is_fix(NONE, d, FIX, "main", "Given title") is True
+    assert flags.is_fix(NONE, d, FIX, "main", "Given title").value is True
 
 
 def test_is_fix_revert_commit_subject() -> None:
     gh = FakeGitHub(commits={SHA: CommitFacts(SHA, 'Revert "Add login"\n\nThis reverts commit 123.')})
     d = deployed(TriggerFacts(sha=SHA, counts_from_pull_request=True), gh)
-    assert flags.is_fix(NONE, d, FIX, "main", "Given title") is True
+    assert flags.is_fix(NONE, d, FIX, "main", "Given title").value is True
 
 
 def test_is_fix_false_by_default() -> None:
     gh = FakeGitHub(commits={SHA: CommitFacts(SHA, "Add login")})
-    assert flags.is_fix(NONE, deployed(TriggerFacts(sha=SHA, counts_from_pull_request=True), gh), FIX, "main", "x") is (
+    assert flags.is_fix(NONE, deployed(TriggerFacts(sha=SHA, counts_from_pull_request=True), gh), FIX, "main", "x").value is (
         False
     )
 
 
 def test_is_fix_false_without_github() -> None:
-    assert flags.is_fix(NONE, deployed(TriggerFacts(sha=SHA)), FIX, "main", "Deploy abcdef1") is False
+    assert flags.is_fix(NONE, deployed(TriggerFacts(sha=SHA)), FIX, "main", "Deploy abcdef1").value is False
 
 
 # is_hotfix: input → a hotfix-labels label → branch hotfix/ → false
@@ -132,28 +132,28 @@ def test_is_fix_false_without_github() -> None:
 def test_is_hotfix_given_wins_and_asks_nothing(given: bool) -> None:
     gh = FakeGitHub()
     d = deployed(TriggerFacts(sha=SHA), gh)
-    assert flags.is_hotfix(FieldOverrides(is_hotfix=given), d, HOTFIX, "hotfix/x") is given
+    assert flags.is_hotfix(FieldOverrides(is_hotfix=given), d, HOTFIX, "hotfix/x").value is given
     assert gh.asked == []
 
 
 def test_is_hotfix_label() -> None:
-    assert flags.is_hotfix(NONE, deployed(with_pr(labels=("hotfix",))), HOTFIX, "main") is True
+    assert flags.is_hotfix(NONE, deployed(with_pr(labels=("hotfix",))), HOTFIX, "main").value is True
 
 
 def test_is_hotfix_labels_from_options() -> None:
     d = deployed(with_pr(labels=("urgent",)))
-    assert flags.is_hotfix(NONE, d, ("urgent",), "main") is True
-    assert flags.is_hotfix(NONE, d, HOTFIX, "main") is False
+    assert flags.is_hotfix(NONE, d, ("urgent",), "main").value is True
+    assert flags.is_hotfix(NONE, d, HOTFIX, "main").value is False
 
 
 @pytest.mark.parametrize("branch", ["hotfix/x", "Hotfix/x", "HOTFIX/X"])
 def test_is_hotfix_branch(branch: str) -> None:
-    assert flags.is_hotfix(NONE, deployed(with_pr()), HOTFIX, branch) is True
+    assert flags.is_hotfix(NONE, deployed(with_pr()), HOTFIX, branch).value is True
 
 
 @pytest.mark.parametrize("branch", ["fix/x", "bugfix/x", "main", "feature/hotfix"])
 def test_is_hotfix_false(branch: str) -> None:
-    assert flags.is_hotfix(NONE, deployed(with_pr(labels=("bug",))), HOTFIX, branch) is False
+    assert flags.is_hotfix(NONE, deployed(with_pr(labels=("bug",))), HOTFIX, branch).value is False
 
 
 # is_forced: input → the push's forced → false
@@ -162,15 +162,15 @@ def test_is_hotfix_false(branch: str) -> None:
 @pytest.mark.parametrize("given", [True, False])
 def test_is_forced_given_wins(given: bool) -> None:
     d = deployed(TriggerFacts(sha=SHA, push=Push((), 0, forced=not given)))
-    assert flags.is_forced(FieldOverrides(is_forced=given), d) is given
+    assert flags.is_forced(FieldOverrides(is_forced=given), d).value is given
 
 
 @pytest.mark.parametrize("forced", [True, False])
 def test_is_forced_from_the_push(forced: bool) -> None:
     gh = FakeGitHub()
-    assert flags.is_forced(NONE, deployed(TriggerFacts(sha=SHA, push=Push(("a",), 1, forced=forced)), gh)) is forced
+    assert flags.is_forced(NONE, deployed(TriggerFacts(sha=SHA, push=Push(("a",), 1, forced=forced)), gh)).value is forced
     assert gh.asked == []
 
 
 def test_is_forced_false_without_a_push() -> None:
-    assert flags.is_forced(NONE, deployed(TriggerFacts(sha=SHA))) is False
+    assert flags.is_forced(NONE, deployed(TriggerFacts(sha=SHA))).value is False

@@ -16,22 +16,22 @@ NONE = FieldOverrides()
 
 def test_repository_url_given_wins() -> None:
     d = deployed(TriggerFacts(sha=SHA, repository_url="https://event", runner_repository_url="https://runner"))
-    assert identity.repository_url(FieldOverrides(repository_url="https://given"), d) == "https://given"
+    assert identity.repository_url(FieldOverrides(repository_url="https://given"), d).value == "https://given"
 
 
 def test_repository_url_from_the_event() -> None:
     d = deployed(TriggerFacts(sha=SHA, repository_url="https://event", runner_repository_url="https://runner"))
-    assert identity.repository_url(NONE, d) == "https://event"
+    assert identity.repository_url(NONE, d).value == "https://event"
 
 
 def test_repository_url_from_the_runner() -> None:
     d = deployed(TriggerFacts(sha=SHA, runner_repository_url="https://github.com/o/r"))
-    assert identity.repository_url(NONE, d) == "https://github.com/o/r"
+    assert identity.repository_url(NONE, d).value == "https://github.com/o/r"
 
 
 def test_repository_url_unknown_is_an_input_error() -> None:
     with pytest.raises(InputError) as error:
-        identity.repository_url(NONE, deployed(TriggerFacts(sha=SHA)))
+        identity.repository_url(NONE, deployed(TriggerFacts(sha=SHA))).value
     assert error.value.name == "repository-url"
 
 
@@ -40,20 +40,20 @@ def test_repository_url_unknown_is_an_input_error() -> None:
 
 def test_member_id_given_wins() -> None:
     d = deployed(TriggerFacts(sha=SHA, sender_id="1", actor_id="2"))
-    assert identity.member_id(FieldOverrides(member_id="given"), d) == "given"
+    assert identity.member_id(FieldOverrides(member_id="given"), d).value == "given"
 
 
 def test_member_id_from_the_sender() -> None:
-    assert identity.member_id(NONE, deployed(TriggerFacts(sha=SHA, sender_id="1", actor_id="2"))) == "1"
+    assert identity.member_id(NONE, deployed(TriggerFacts(sha=SHA, sender_id="1", actor_id="2"))).value == "1"
 
 
 def test_member_id_from_the_actor() -> None:
-    assert identity.member_id(NONE, deployed(TriggerFacts(sha=SHA, actor_id="2"))) == "2"
+    assert identity.member_id(NONE, deployed(TriggerFacts(sha=SHA, actor_id="2"))).value == "2"
 
 
 def test_member_id_unknown_is_an_input_error() -> None:
     with pytest.raises(InputError) as error:
-        identity.member_id(NONE, deployed(TriggerFacts(sha=SHA)))
+        identity.member_id(NONE, deployed(TriggerFacts(sha=SHA))).value
     assert error.value.name == "member-id"
 
 
@@ -72,7 +72,7 @@ def node_id(
         dry_run=dry_run,
         status=status,  # type: ignore[arg-type]
         url="https://run",
-    )
+    ).value
 
 
 def test_node_id_given_wins_and_asks_nothing() -> None:

@@ -27,24 +27,24 @@ def at_now() -> datetime:
 @pytest.mark.parametrize("given", ["succes", "in_progress", "fail"])
 def test_status_given_wins(given: str) -> None:
     trigger = TriggerFacts(sha=SHA, status="fail", no_outcome="cancelled")
-    assert outcome.status(FieldOverrides(status=given), deployed(trigger)) == given  # type: ignore[arg-type]
+    assert outcome.status(FieldOverrides(status=given), deployed(trigger)).value == given  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("status", ["succes", "in_progress", "fail"])
 def test_status_from_the_event(status: str) -> None:
     gh = FakeGitHub()
-    assert outcome.status(NONE, deployed(TriggerFacts(sha=SHA, status=status), gh)) == status  # type: ignore[arg-type]
+    assert outcome.status(NONE, deployed(TriggerFacts(sha=SHA, status=status), gh)).value == status  # type: ignore[arg-type]
     assert gh.asked == []
 
 
 def test_status_no_outcome_is_a_skip() -> None:
     why = "The workflow run's conclusion is 'cancelled'; nothing was reported."
     with pytest.raises(Skip, match="conclusion is 'cancelled'"):
-        outcome.status(NONE, deployed(TriggerFacts(sha=SHA, no_outcome=why)))
+        outcome.status(NONE, deployed(TriggerFacts(sha=SHA, no_outcome=why))).value
 
 
 def test_status_default_is_succes() -> None:
-    assert outcome.status(NONE, deployed(TriggerFacts(sha=SHA))) == "succes"
+    assert outcome.status(NONE, deployed(TriggerFacts(sha=SHA))).value == "succes"
 
 
 # deployment_duration: input → the event's span (to its end, or now) → now − this run attempt's
@@ -52,7 +52,7 @@ def test_status_default_is_succes() -> None:
 
 
 def duration(trigger: TriggerFacts, github: FakeGitHub | None = None, unit: str = "minutes") -> float | int | None:
-    return outcome.deployment_duration(NONE, deployed(trigger, github), unit, lambda: NOW)  # type: ignore[arg-type]
+    return outcome.deployment_duration(NONE, deployed(trigger, github), unit, lambda: NOW).value  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_duration_given_wins(given: float, expected: float, kind: type) -> None:
     trigger = TriggerFacts(sha=SHA, span=Span(T0, T0 + timedelta(hours=1)), run_id="7", run_attempt="1")
     value = outcome.deployment_duration(
         FieldOverrides(deployment_duration=given), deployed(trigger, gh), "seconds", at_now
-    )  # type: ignore[arg-type]
+    ).value  # type: ignore[arg-type]
     assert value == expected
     assert type(value) is kind
     assert gh.asked == []
@@ -116,7 +116,7 @@ def test_duration_left_out_without_a_run() -> None:
 def test_duration_left_out_when_github_cannot_answer() -> None:
     gh = FakeGitHub(unavailable={"run_started_at"})
     d = deployed(TriggerFacts(sha=SHA, run_id="7", run_attempt="1"), gh)
-    assert outcome.deployment_duration(NONE, d, "minutes", at_now) is None  # type: ignore[arg-type]
+    assert outcome.deployment_duration(NONE, d, "minutes", at_now).value is None  # type: ignore[arg-type]
     assert len(warnings(d)) == 1
     assert "start time of this workflow run" in warnings(d)[0]
 

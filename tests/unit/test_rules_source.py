@@ -34,38 +34,38 @@ NONE = FieldOverrides()
 def test_pull_request_number_given_wins_and_asks_nothing() -> None:
     gh = FakeGitHub(prs_by_commit={SHA: [pr(9, merge_commit_sha=SHA)]})
     d = deployed(TriggerFacts(sha=SHA), gh)
-    assert source.pull_request_number(FieldOverrides(pull_request_number=77), d) == 77
+    assert source.pull_request_number(FieldOverrides(pull_request_number=77), d).value == 77
     assert gh.asked == []
     assert d.lookups.notes.items == []
 
 
 def test_pull_request_number_from_the_event() -> None:
     gh = FakeGitHub(prs_by_commit={SHA: [pr(9, merge_commit_sha=SHA)]})
-    assert source.pull_request_number(NONE, deployed(TriggerFacts(sha=SHA, pull_request=pr(2)), gh)) == 2
+    assert source.pull_request_number(NONE, deployed(TriggerFacts(sha=SHA, pull_request=pr(2)), gh)).value == 2
     assert gh.asked == []
 
 
 def test_pull_request_number_from_workflow_run_pull_requests() -> None:
     gh = FakeGitHub(prs={4: pr(4, commits=2)}, prs_by_commit={SHA: [pr(9, merge_commit_sha=SHA)]})
     d = deployed(TriggerFacts(sha=SHA, listed_pull_request=pr(4)), gh)
-    assert source.pull_request_number(NONE, d) == 4
+    assert source.pull_request_number(NONE, d).value == 4
     assert gh.questions() == ["pull_request"]
 
 
 def test_pull_request_number_from_workflow_run_when_github_cannot_complete_it() -> None:
     d = deployed(TriggerFacts(sha=SHA, listed_pull_request=pr(4)), FakeGitHub(unavailable={"pull_request"}))
-    assert source.pull_request_number(NONE, d) == 4
+    assert source.pull_request_number(NONE, d).value == 4
 
 
 def test_pull_request_number_prefers_the_pull_request_merged_as_the_commit() -> None:
     """Seeded bug: taking the first merged pull request listed for the commit."""
     gh = FakeGitHub(prs_by_commit={SHA: [pr(7, merge_commit_sha=OTHER), pr(8, merge_commit_sha=SHA)]})
-    assert source.pull_request_number(NONE, deployed(TriggerFacts(sha=SHA), gh)) == 8
+    assert source.pull_request_number(NONE, deployed(TriggerFacts(sha=SHA), gh)).value == 8
 
 
 def test_pull_request_number_first_merged_when_none_merged_as_the_commit() -> None:
     gh = FakeGitHub(prs_by_commit={SHA: [pr(6, merged=False, merge_commit_sha=SHA), pr(7, merge_commit_sha=OTHER)]})
-    assert source.pull_request_number(NONE, deployed(TriggerFacts(sha=SHA), gh)) == 7
+    assert source.pull_request_number(NONE, deployed(TriggerFacts(sha=SHA), gh)).value == 7
 
 
 @pytest.mark.parametrize(
@@ -79,12 +79,12 @@ def test_pull_request_number_first_merged_when_none_merged_as_the_commit() -> No
 def test_pull_request_number_from_the_subject(message: str, number: int) -> None:
     gh = FakeGitHub()  # GitHub lists no pull request for the commit
     d = deployed(TriggerFacts(sha=SHA, head_message=message), gh)
-    assert source.pull_request_number(NONE, d) == number
+    assert source.pull_request_number(NONE, d).value == number
     assert warnings(d) == []
 
 
 def test_pull_request_number_from_the_subject_without_github() -> None:
-    assert source.pull_request_number(NONE, deployed(TriggerFacts(sha=SHA, head_message="Fix (#5)"))) == 5
+    assert source.pull_request_number(NONE, deployed(TriggerFacts(sha=SHA, head_message="Fix (#5)"))).value == 5
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_pull_request_number_from_the_subject_without_github() -> None:
 def test_pull_request_number_zero_with_a_warning(message: str | None) -> None:
     gh = FakeGitHub(commits={SHA: CommitFacts(SHA, message or "")})
     d = deployed(TriggerFacts(sha=SHA, head_message=message), gh)
-    assert source.pull_request_number(NONE, d) == 0
+    assert source.pull_request_number(NONE, d).value == 0
     assert warnings(d) == [
         "No pull request was found for commit abcdef1; pull_request_number is 0. Set pull-request-number to report one."
     ]
@@ -107,58 +107,58 @@ def test_pull_request_number_zero_with_a_warning(message: str | None) -> None:
 def test_branch_given_wins_and_asks_nothing() -> None:
     gh = FakeGitHub(prs_by_commit={SHA: [pr(1, merge_commit_sha=SHA)]})
     d = deployed(TriggerFacts(sha=SHA, branch_hint="hint"), gh)
-    assert source.branch(FieldOverrides(branch="given"), d) == "given"
+    assert source.branch(FieldOverrides(branch="given"), d).value == "given"
     assert gh.asked == []
 
 
 def test_branch_pull_request_head() -> None:
     d = deployed(TriggerFacts(sha=SHA, pull_request=pr(1, head_branch="fix/x"), branch_hint="main"))
-    assert source.branch(NONE, d) == "fix/x"
+    assert source.branch(NONE, d).value == "fix/x"
 
 
 def test_branch_the_commits_pull_request_head() -> None:
     gh = FakeGitHub(prs_by_commit={SHA: [pr(1, head_branch="hotfix/y", merge_commit_sha=SHA)]})
-    assert source.branch(NONE, deployed(TriggerFacts(sha=SHA, pushed_ref="refs/heads/main"), gh)) == "hotfix/y"
+    assert source.branch(NONE, deployed(TriggerFacts(sha=SHA, pushed_ref="refs/heads/main"), gh)).value == "hotfix/y"
 
 
 def test_branch_hint_when_the_pull_request_has_no_head() -> None:
     d = deployed(TriggerFacts(sha=SHA, pull_request=pr(1, head_branch=""), branch_hint="release"))
-    assert source.branch(NONE, d) == "release"
+    assert source.branch(NONE, d).value == "release"
 
 
 def test_branch_hint() -> None:
     d = deployed(TriggerFacts(sha=SHA, branch_hint="staging", pushed_ref="refs/heads/main", ref_name="main"))
-    assert source.branch(NONE, d) == "staging"
+    assert source.branch(NONE, d).value == "staging"
 
 
 def test_branch_pushed() -> None:
     d = deployed(TriggerFacts(sha=SHA, pushed_ref="refs/heads/feature/a", ref_name="x", default_branch="main"))
-    assert source.branch(NONE, d) == "feature/a"
+    assert source.branch(NONE, d).value == "feature/a"
 
 
 def test_branch_of_a_tag_is_the_default_branch() -> None:
     d = deployed(TriggerFacts(sha=SHA, pushed_ref="refs/tags/v1", ref_name="v1", default_branch="main"))
-    assert source.branch(NONE, d) == "main"
+    assert source.branch(NONE, d).value == "main"
 
 
 def test_branch_ref_name() -> None:
-    assert source.branch(NONE, deployed(TriggerFacts(sha=SHA, pushed_ref="refs/pull/3/merge", ref_name="3/merge"))) == (
+    assert source.branch(NONE, deployed(TriggerFacts(sha=SHA, pushed_ref="refs/pull/3/merge", ref_name="3/merge"))).value == (
         "3/merge"
     )
 
 
 def test_branch_default_branch() -> None:
-    assert source.branch(NONE, deployed(TriggerFacts(sha=SHA, default_branch="trunk"))) == "trunk"
+    assert source.branch(NONE, deployed(TriggerFacts(sha=SHA, default_branch="trunk"))).value == "trunk"
 
 
 def test_branch_that_cannot_be_derived_is_an_error_never_unknown() -> None:
     with pytest.raises(InputError, match="'branch': could not be derived"):
-        source.branch(NONE, deployed(TriggerFacts(sha=SHA)))
+        source.branch(NONE, deployed(TriggerFacts(sha=SHA))).value
 
 
 def test_branch_from_a_merge_subject_when_the_pull_request_is_unknown() -> None:
     trigger = TriggerFacts(sha=SHA, head_message="Merge pull request #3 from owner/fix/login-crash\n\nbody")
-    assert source.branch(NONE, deployed(trigger)) == "fix/login-crash"
+    assert source.branch(NONE, deployed(trigger)).value == "fix/login-crash"
 
 
 # commits_count: input → the event's merged pull request → the push's list → a compare (push
@@ -169,7 +169,7 @@ def test_branch_from_a_merge_subject_when_the_pull_request_is_unknown() -> None:
 def test_commits_count_given_wins_and_asks_nothing() -> None:
     gh = FakeGitHub()
     d = deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)
-    assert source.commits_count(FieldOverrides(commits_count=0), d) == 0
+    assert source.commits_count(FieldOverrides(commits_count=0), d).value == 0
     assert gh.asked == []
     assert d.lookups.notes.items == []
 
@@ -177,14 +177,14 @@ def test_commits_count_given_wins_and_asks_nothing() -> None:
 def test_commits_count_event_pull_request_asks_nothing() -> None:
     gh = FakeGitHub()
     d = deployed(TriggerFacts(sha=SHA, pull_request=pr(2, commits=6), counts_from_pull_request=True), gh)
-    assert source.commits_count(NONE, d) == 6
+    assert source.commits_count(NONE, d).value == 6
     assert gh.asked == []
 
 
 def test_commits_count_push_list_asks_nothing() -> None:
     gh = FakeGitHub()
     trigger = TriggerFacts(sha=SHA, push=Push(("a", "b", "c"), 3, before=BASE, branch="main"), default_branch="main")
-    assert source.commits_count(NONE, deployed(trigger, gh)) == 3
+    assert source.commits_count(NONE, deployed(trigger, gh)).value == 3
     assert gh.asked == []
 
 
@@ -198,7 +198,7 @@ def test_commits_count_push_list_asks_nothing() -> None:
 )
 def test_commits_count_push_compare(push: Push, base: str) -> None:
     gh = FakeGitHub(comparisons={(base, SHA): Comparison(12, ())})
-    assert source.commits_count(NONE, deployed(TriggerFacts(sha=SHA, push=push, default_branch="main"), gh)) == 12
+    assert source.commits_count(NONE, deployed(TriggerFacts(sha=SHA, push=push, default_branch="main"), gh)).value == 12
     assert gh.questions("compare") == [(base, SHA)]
 
 
@@ -208,21 +208,21 @@ def test_commits_count_release_compare_from_the_previous_release() -> None:
         comparisons={("v1", SHA): Comparison(9, ())},
     )
     trigger = TriggerFacts(sha=SHA, release=Release("v2", id=2, published_at=T0))
-    assert source.commits_count(NONE, deployed(trigger, gh)) == 9
+    assert source.commits_count(NONE, deployed(trigger, gh)).value == 9
     assert gh.questions() == ["releases", "compare"]
 
 
 def test_commits_count_first_release_counts_the_commits_up_to_the_tag() -> None:
     gh = FakeGitHub(release_list=[release("v1", id=1)], commit_counts={SHA: 40})
     trigger = TriggerFacts(sha=SHA, release=Release("v1", id=1, published_at=T0))
-    assert source.commits_count(NONE, deployed(trigger, gh)) == 40
+    assert source.commits_count(NONE, deployed(trigger, gh)).value == 40
     assert gh.questions() == ["releases", "count_commits"]
 
 
 def test_commits_count_first_release_in_a_backfill() -> None:
     gh = FakeGitHub(commit_counts={SHA: 41})
     trigger = TriggerFacts(sha=SHA, release=Release("v1", id=1), previous=Previous(None))
-    assert source.commits_count(NONE, deployed(trigger, gh)) == 41
+    assert source.commits_count(NONE, deployed(trigger, gh)).value == 41
     assert gh.questions() == ["count_commits"]
 
 
@@ -234,14 +234,14 @@ def test_commits_count_workflow_run_pull_request() -> None:
         comparisons={(OTHER, SHA): Comparison(50, ())},
     )
     d = deployed(TriggerFacts(sha=SHA, listed_pull_request=pr(4), counts_from_pull_request=True), gh)
-    assert source.commits_count(NONE, d) == 3
+    assert source.commits_count(NONE, d).value == 3
     assert "compare" not in gh.questions()
 
 
 def test_commits_count_event_pull_request_without_a_count_is_fetched() -> None:
     gh = FakeGitHub(prs={2: pr(2, commits=5)})
     d = deployed(TriggerFacts(sha=SHA, pull_request=pr(2), counts_from_pull_request=True), gh)
-    assert source.commits_count(NONE, d) == 5
+    assert source.commits_count(NONE, d).value == 5
     assert gh.questions("pull_request") == [(2,)]
 
 
@@ -252,25 +252,25 @@ def test_commits_count_compare_from_the_previous_successful_deployment() -> None
         comparisons={(BASE, SHA): Comparison(7, ())},
         prs_by_commit={SHA: [pr(8, merge_commit_sha=SHA, commits=1)]},
     )
-    assert source.commits_count(NONE, deployed(TriggerFacts(sha=SHA), gh)) == 7
+    assert source.commits_count(NONE, deployed(TriggerFacts(sha=SHA), gh)).value == 7
 
 
 def test_commits_count_backfill_compare_from_the_known_previous() -> None:
     gh = FakeGitHub(comparisons={(BASE, SHA): Comparison(8, ())})
-    assert source.commits_count(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)) == 8
+    assert source.commits_count(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)).value == 8
     assert gh.questions() == ["compare"]
 
 
 def test_commits_count_pull_request_commits_fetched_when_the_listing_lacks_them() -> None:
     gh = FakeGitHub(prs_by_commit={SHA: [pr(8, merge_commit_sha=SHA)]}, prs={8: pr(8, merge_commit_sha=SHA, commits=4)})
-    assert source.commits_count(NONE, deployed(TriggerFacts(sha=SHA), gh)) == 4
+    assert source.commits_count(NONE, deployed(TriggerFacts(sha=SHA), gh)).value == 4
     assert gh.questions("pull_request") == [(8,)]
 
 
 def test_commits_count_pull_request_commits_when_the_compare_fails() -> None:
     gh = FakeGitHub(prs_by_commit={SHA: [pr(8, merge_commit_sha=SHA, commits=2)]}, unavailable={"compare"})
     d = deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)
-    assert source.commits_count(NONE, d) == 2
+    assert source.commits_count(NONE, d).value == 2
     assert len(warnings(d)) == 1
 
 
@@ -279,19 +279,19 @@ def test_commits_count_first_release_count_unavailable_falls_to_the_pull_request
         release_list=[], unavailable={"count_commits"}, prs_by_commit={SHA: [pr(8, merge_commit_sha=SHA, commits=2)]}
     )
     d = deployed(TriggerFacts(sha=SHA, release=Release("v1", id=1)), gh)
-    assert source.commits_count(NONE, d) == 2
+    assert source.commits_count(NONE, d).value == 2
 
 
 def test_commits_count_push_count_when_the_compare_fails() -> None:
     push = Push(("a", "b"), 2, before=BASE, branch="main", forced=True)
     d = deployed(TriggerFacts(sha=SHA, push=push, default_branch="main"), FakeGitHub(unavailable={"compare"}))
-    assert source.commits_count(NONE, d) == 2
+    assert source.commits_count(NONE, d).value == 2
     assert notices(d) == []
 
 
 def test_commits_count_push_count_without_github() -> None:
     push = Push(("a",), 1, before="0" * 40, branch="feat", created=True)
-    assert source.commits_count(NONE, deployed(TriggerFacts(sha=SHA, push=push, default_branch="main"))) == 1
+    assert source.commits_count(NONE, deployed(TriggerFacts(sha=SHA, push=push, default_branch="main"))).value == 1
 
 
 @pytest.mark.parametrize(
@@ -309,5 +309,5 @@ def test_commits_count_push_count_without_github() -> None:
 )
 def test_commits_count_zero_with_a_notice(trigger: TriggerFacts, github: FakeGitHub | None) -> None:
     d = deployed(trigger, github)
-    assert source.commits_count(NONE, d) == 0
+    assert source.commits_count(NONE, d).value == 0
     assert notices(d) == ["The number of commits could not be derived; commits_count is 0."]

@@ -57,7 +57,10 @@ def is_hotfix(given: FieldOverrides, deployed: Deployed, labels: tuple[str, ...]
         return Derived(True, f"branch {quoted(branch)}")
     if deployed.going_back == "rollback":
         return Derived(True, f"a rollback: the compare from {deployed.compare_from.what} says `behind`")
-    return Derived(False, "no hotfix label or `hotfix/` branch, and no rollback")
+    base = deployed.compare_from
+    if base.deployed and deployed.comparison is not None:
+        return Derived(False, f"no hotfix label or `hotfix/` branch; the compare from {base.what} is no rollback")
+    return Derived(False, "no hotfix label or `hotfix/` branch (and no compare with the previous deployment)")
 
 
 def is_forced(given: FieldOverrides, deployed: Deployed) -> Derived[bool]:

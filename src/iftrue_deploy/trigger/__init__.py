@@ -53,7 +53,7 @@ def for_ref(base: TriggerFacts, ref: str, commit_id: str | None = None) -> Trigg
         commit_from=None if sha is None else "input" if commit_id else "the `ref` input",
         ref=None if sha else ref,
         branch_hint=ref.removeprefix("refs/heads/") if looks_like_branch(ref) else None,
-        branch_from="the `ref` input",
+        branch_from="the `ref` input" if looks_like_branch(ref) else None,
         time_this_run=False,
     )
 

@@ -55,7 +55,9 @@ def test_title_pull_request_with_empty_title_falls_to_the_subject() -> None:
 
 def test_title_commit_subject() -> None:
     gh = FakeGitHub(commits={SHA: CommitFacts(SHA, "  First line  \nsecond")})
-    assert describe.title(NONE, deployed(TriggerFacts(sha=SHA, counts_from_pull_request=True), gh)).value == "First line"
+    assert (
+        describe.title(NONE, deployed(TriggerFacts(sha=SHA, counts_from_pull_request=True), gh)).value == "First line"
+    )
 
 
 def test_title_deploy_sha7_when_nothing_else_is_known() -> None:
@@ -122,7 +124,9 @@ def test_changelog_forced_push_subjects_from_the_compare() -> None:
 
 def test_changelog_compare_subjects() -> None:
     gh = FakeGitHub(comparisons={(BASE, SHA): Comparison(2, ("one", "two"))})
-    assert describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)).value == "- one\n- two"
+    assert (
+        describe.changelog(NONE, deployed(TriggerFacts(sha=SHA, previous=Previous(BASE)), gh)).value == "- one\n- two"
+    )
 
 
 SUBJECTS = tuple(f"change {i}" for i in range(1, 26))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-from tests.unit.fake_github import SHA, FakeGitHub, deployed, pr
+from collections.abc import Callable
 
-from iftrue_deploy.derive import Options, flags
-from iftrue_deploy.facts import CommitFacts
+import pytest
+from tests.unit.fake_github import BASE, OTHER, SHA, FakeGitHub, deployed, deployment, notices, pr
+from tests.unit.fake_github import status as fake_status
+
+from iftrue_deploy.derive import Deployed, Derived, Options, flags
+from iftrue_deploy.facts import CommitFacts, Comparison
 from iftrue_deploy.settings import FieldOverrides
 from iftrue_deploy.trigger import Push, TriggerFacts
 
@@ -116,9 +119,9 @@ def test_is_fix_revert_commit_subject() -> None:
 
 def test_is_fix_false_by_default() -> None:
     gh = FakeGitHub(commits={SHA: CommitFacts(SHA, "Add login")})
-    assert flags.is_fix(NONE, deployed(TriggerFacts(sha=SHA, counts_from_pull_request=True), gh), FIX, "main", "x").value is (
-        False
-    )
+    assert flags.is_fix(
+        NONE, deployed(TriggerFacts(sha=SHA, counts_from_pull_request=True), gh), FIX, "main", "x"
+    ).value is (False)
 
 
 def test_is_fix_false_without_github() -> None:
@@ -168,9 +171,152 @@ def test_is_forced_given_wins(given: bool) -> None:
 @pytest.mark.parametrize("forced", [True, False])
 def test_is_forced_from_the_push(forced: bool) -> None:
     gh = FakeGitHub()
-    assert flags.is_forced(NONE, deployed(TriggerFacts(sha=SHA, push=Push(("a",), 1, forced=forced)), gh)).value is forced
+    assert (
+        flags.is_forced(NONE, deployed(TriggerFacts(sha=SHA, push=Push(("a",), 1, forced=forced)), gh)).value is forced
+    )
     assert gh.asked == []
 
 
 def test_is_forced_false_without_a_push() -> None:
     assert flags.is_forced(NONE, deployed(TriggerFacts(sha=SHA))).value is False
+
+
+# Labels keep GitHub's case ("Bug", "HotFix"); they match the inputs whatever the case.
+
+
+@pytest.mark.parametrize("label", ["Bug", "BUG", "Fix", "fIx"])
+def test_is_fix_label_in_any_case(label: str) -> None:
+    """Seeded bug: comparing labels without casefolding them (GitHub keeps a label's case)."""
+    got = flags.is_fix(NONE, deployed(with_pr(labels=("docs", label))), FIX, "feature/x", "Change")
+    assert got == Derived(True, f"label `{label}` on pull request #1")
+
+
+@pytest.mark.parametrize(("label", "wanted"), [("HotFix", ("hotfix",)), ("hotfix", ("HotFix",))])
+def test_is_hotfix_label_in_any_case(label: str, wanted: tuple[str, ...]) -> None:
+    got = flags.is_hotfix(NONE, deployed(with_pr(labels=(label,))), wanted, "main")
+    assert got == Derived(True, f"label `{label}` on pull request #1")
+
+
+# Why: the value and the reason of each branch (README "Where each field comes from").
+
+ROLLBACK = "a rollback: the compare from the previous deployment 1234567 says `behind`"
+
+
+def rollback(status: str) -> Deployed:
+    """A deployment of SHA after a successful deployment of OTHER, whose compare says ``status``."""
+    gh = FakeGitHub(
+        deployment_list=[deployment(4, OTHER)],
+        statuses={4: [fake_status("success")]},
+        comparisons={(OTHER, SHA): Comparison(0, (), status=status)},
+    )
+    return deployed(TriggerFacts(sha=SHA), gh)
+
+
+@pytest.mark.parametrize(
+    ("make", "branch", "title", "expected"),
+    [
+        pytest.param(
+            lambda: with_pr(labels=("bug",)), "fix/x", "fix: x", (True, "label `bug` on pull request #1"), id="label"
+        ),
+        pytest.param(lambda: with_pr(), "bugfix/login", "Change", (True, "branch `bugfix/login`"), id="branch"),
+        pytest.param(
+            lambda: with_pr(title="fix(auth): login"),
+            "main",
+            "fix(auth): login",
+            (True, "title of pull request #1 `fix(auth): …`"),
+            id="pull-request-title",
+        ),
+        pytest.param(lambda: with_pr(), "main", "fix!: crash", (True, "title `fix!: …`"), id="record-title"),
+        pytest.param(
+            lambda: TriggerFacts(sha=SHA, head_message="fix: squashed\n\nbody"),
+            "main",
+            "Given",
+            (True, "commit subject `fix: …`"),
+            id="commit-subject",
+        ),
+        pytest.param(
+            lambda: with_pr(title='Revert "Add login"'),
+            "main",
+            "Given",
+            (True, 'a revert: title of pull request #1 `Revert "…`'),
+            id="revert",
+        ),
+        pytest.param(
+            lambda: with_pr(),
+            "main",
+            "Change",
+            (False, "no fix label, `fix/` branch, `fix:` title or revert"),
+            id="false",
+        ),
+    ],
+)
+def test_is_fix_why(make: Callable[[], TriggerFacts], branch: str, title: str, expected: tuple[bool, str]) -> None:
+    assert flags.is_fix(NONE, deployed(make(), FakeGitHub()), FIX, branch, title) == Derived(*expected)
+
+
+def test_is_fix_input_why() -> None:
+    assert flags.is_fix(FieldOverrides(is_fix=False), deployed(with_pr(labels=("bug",))), FIX, "m", "t") == Derived(
+        False, "input"
+    )
+
+
+def test_is_hotfix_why() -> None:
+    assert flags.is_hotfix(FieldOverrides(is_hotfix=True), deployed(with_pr()), HOTFIX, "main") == Derived(
+        True, "input"
+    )
+    got = flags.is_hotfix(NONE, deployed(with_pr(labels=("hotfix",))), HOTFIX, "main")
+    assert got == Derived(True, "label `hotfix` on pull request #1")
+    assert flags.is_hotfix(NONE, deployed(with_pr()), HOTFIX, "hotfix/db") == Derived(True, "branch `hotfix/db`")
+    assert flags.is_hotfix(NONE, deployed(with_pr()), HOTFIX, "main") == Derived(
+        False, "no hotfix label or `hotfix/` branch (and no compare with the previous deployment)"
+    )
+
+
+def test_is_hotfix_a_rollback() -> None:
+    """Seeded bug: a rollback (the compare from the previous deployment says `behind`) reported as
+    an ordinary deployment."""
+    d = rollback("behind")
+    assert flags.is_hotfix(NONE, d, HOTFIX, "main") == Derived(True, ROLLBACK)
+    assert notices(d) == [
+        "This deployment is a rollback from 1234567 to abcdef1: is_hotfix is true and commits_count is 0 "
+        "(it only takes changes out)."
+    ]
+
+
+@pytest.mark.parametrize("status", ["ahead", "identical", "diverged", None])
+def test_is_hotfix_not_a_rollback(status: str | None) -> None:
+    d = rollback(status)  # type: ignore[arg-type]
+    assert flags.is_hotfix(NONE, d, HOTFIX, "main") == Derived(
+        False, "no hotfix label or `hotfix/` branch; the compare from the previous deployment 1234567 is no rollback"
+    )
+
+
+def test_is_hotfix_label_wins_over_a_rollback_and_asks_nothing() -> None:
+    gh = FakeGitHub()
+    d = deployed(TriggerFacts(sha=SHA, pull_request=pr(1, labels=("hotfix",))), gh)
+    assert flags.is_hotfix(NONE, d, HOTFIX, "main").value is True
+    assert gh.asked == []
+
+
+def test_a_push_compare_from_before_is_no_rollback() -> None:
+    """A force push to an older commit compares from `before`, which need not have been deployed."""
+    gh = FakeGitHub(comparisons={(BASE, SHA): Comparison(0, (), status="behind")})
+    d = deployed(TriggerFacts(sha=SHA, push=Push((), 0, before=BASE, forced=True)), gh)
+    assert flags.is_hotfix(NONE, d, HOTFIX, "main").value is False
+    assert notices(d) == []
+
+
+@pytest.mark.parametrize(
+    ("push", "expected"),
+    [
+        (None, (False, "not a push")),
+        (Push(("a",), 1, forced=True), (True, "push payload: `forced`")),
+        (Push(("a",), 1, forced=True, created=True), (False, "push payload: `forced`, but the push created the ref")),
+        (Push(("a",), 1), (False, "push payload: not forced")),
+    ],
+)
+def test_is_forced_why(push: Push | None, expected: tuple[bool, str]) -> None:
+    assert flags.is_forced(NONE, deployed(TriggerFacts(sha=SHA, push=push))) == Derived(*expected)
+    assert flags.is_forced(FieldOverrides(is_forced=True), deployed(TriggerFacts(sha=SHA, push=push))) == Derived(
+        True, "input"
+    )

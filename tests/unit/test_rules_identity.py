@@ -31,7 +31,7 @@ def test_repository_url_from_the_runner() -> None:
 
 def test_repository_url_unknown_is_an_input_error() -> None:
     with pytest.raises(InputError) as error:
-        identity.repository_url(NONE, deployed(TriggerFacts(sha=SHA))).value
+        identity.repository_url(NONE, deployed(TriggerFacts(sha=SHA)))
     assert error.value.name == "repository-url"
 
 
@@ -53,7 +53,7 @@ def test_member_id_from_the_actor() -> None:
 
 def test_member_id_unknown_is_an_input_error() -> None:
     with pytest.raises(InputError) as error:
-        identity.member_id(NONE, deployed(TriggerFacts(sha=SHA))).value
+        identity.member_id(NONE, deployed(TriggerFacts(sha=SHA)))
     assert error.value.name == "member-id"
 
 

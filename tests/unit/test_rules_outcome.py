@@ -40,7 +40,7 @@ def test_status_from_the_event(status: str) -> None:
 def test_status_no_outcome_is_a_skip() -> None:
     why = "The workflow run's conclusion is 'cancelled'; nothing was reported."
     with pytest.raises(Skip, match="conclusion is 'cancelled'"):
-        outcome.status(NONE, deployed(TriggerFacts(sha=SHA, no_outcome=why))).value
+        outcome.status(NONE, deployed(TriggerFacts(sha=SHA, no_outcome=why)))
 
 
 def test_status_default_is_succes() -> None:

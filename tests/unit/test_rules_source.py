@@ -20,7 +20,7 @@ from tests.unit.fake_github import (
     warnings,
 )
 
-from iftrue_deploy.derive import source
+from iftrue_deploy.derive import Derived, source
 from iftrue_deploy.facts import CommitFacts, Comparison
 from iftrue_deploy.settings import FieldOverrides, InputError
 from iftrue_deploy.trigger import Previous, Push, Release, TriggerFacts
@@ -142,9 +142,9 @@ def test_branch_of_a_tag_is_the_default_branch() -> None:
 
 
 def test_branch_ref_name() -> None:
-    assert source.branch(NONE, deployed(TriggerFacts(sha=SHA, pushed_ref="refs/pull/3/merge", ref_name="3/merge"))).value == (
-        "3/merge"
-    )
+    assert source.branch(
+        NONE, deployed(TriggerFacts(sha=SHA, pushed_ref="refs/pull/3/merge", ref_name="3/merge"))
+    ).value == ("3/merge")
 
 
 def test_branch_default_branch() -> None:
@@ -153,7 +153,7 @@ def test_branch_default_branch() -> None:
 
 def test_branch_that_cannot_be_derived_is_an_error_never_unknown() -> None:
     with pytest.raises(InputError, match="'branch': could not be derived"):
-        source.branch(NONE, deployed(TriggerFacts(sha=SHA))).value
+        source.branch(NONE, deployed(TriggerFacts(sha=SHA)))
 
 
 def test_branch_from_a_merge_subject_when_the_pull_request_is_unknown() -> None:
@@ -311,3 +311,263 @@ def test_commits_count_zero_with_a_notice(trigger: TriggerFacts, github: FakeGit
     d = deployed(trigger, github)
     assert source.commits_count(NONE, d).value == 0
     assert notices(d) == ["The number of commits could not be derived; commits_count is 0."]
+
+
+# Why: the value and the reason of each branch (README "Where each field comes from").
+
+
+@pytest.mark.parametrize(
+    ("given", "trigger", "github", "expected"),
+    [
+        pytest.param(FieldOverrides(pull_request_number=77), TriggerFacts(sha=SHA), None, (77, "input"), id="input"),
+        pytest.param(
+            NONE, TriggerFacts(sha=SHA, pull_request=pr(2)), None, (2, "the event's pull request #2"), id="event"
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, listed_pull_request=pr(4)),
+            FakeGitHub(prs={4: pr(4, commits=2)}),
+            (4, "the workflow run's pull request #4"),
+            id="workflow-run",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA),
+            FakeGitHub(prs_by_commit={SHA: [pr(7, merge_commit_sha=OTHER), pr(8, merge_commit_sha=SHA)]}),
+            (8, "pull request #8, merged as commit abcdef1 (GitHub's list for the commit)"),
+            id="merged-as-the-commit",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA),
+            FakeGitHub(prs_by_commit={SHA: [pr(7, merge_commit_sha=OTHER)]}),
+            (7, "pull request #7, containing commit abcdef1 (GitHub's list for the commit)"),
+            id="containing-the-commit",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, head_message="Add login (#41)\n\n* wip"),
+            FakeGitHub(),
+            (41, "squash subject `… (#41)`"),
+            id="squash",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, head_message="Merge pull request #43 from o/login\n\nAdd login"),
+            FakeGitHub(),
+            (43, "merge subject `Merge pull request #43`"),
+            id="merge",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, head_message="Add login"),
+            FakeGitHub(),
+            (0, "none found: GitHub lists no merged pull request for commit abcdef1"),
+            id="none-listed",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, head_message="Add login"),
+            None,
+            (0, "none found: no GitHub token or repository"),
+            id="no-github",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, head_message="Add login"),
+            FakeGitHub(unavailable={"pull_requests_for_commit"}),
+            (0, "none found: GitHub could not answer for the pull requests of commit abcdef1"),
+            id="github-failed",
+        ),
+    ],
+)
+def test_pull_request_number_why(
+    given: FieldOverrides, trigger: TriggerFacts, github: FakeGitHub | None, expected: tuple[int, str]
+) -> None:
+    assert source.pull_request_number(given, deployed(trigger, github)) == Derived(*expected)
+
+
+@pytest.mark.parametrize(
+    ("given", "trigger", "expected"),
+    [
+        pytest.param(FieldOverrides(branch="b"), TriggerFacts(sha=SHA, branch_hint="h"), ("b", "input"), id="input"),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, pull_request=pr(1, head_branch="fix/x")),
+            ("fix/x", "head branch of pull request #1"),
+            id="pull-request",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, head_message="Merge pull request #3 from owner/fix/login"),
+            ("fix/login", "merge subject `Merge pull request #3 from owner/fix/login`"),
+            id="merge-subject",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, branch_hint="master", branch_from="`workflow_run.head_branch`"),
+            ("master", "`workflow_run.head_branch`"),
+            id="what-the-adapter-said",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, branch_hint="main", release=Release("v1")),
+            ("main", "the release's `target_commitish`"),
+            id="release-target",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, branch_hint="main", deployment_id=5),
+            ("main", "`deployment.ref`"),
+            id="deployment-ref",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, pushed_ref="refs/heads/feature/a"),
+            ("feature/a", "the pushed branch"),
+            id="pushed",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, pushed_ref="refs/tags/v1", ref_name="v1", default_branch="main"),
+            ("main", "the repository's default branch (a tag was pushed)"),
+            id="tag",
+        ),
+        pytest.param(NONE, TriggerFacts(sha=SHA, ref_name="3/merge"), ("3/merge", "GITHUB_REF_NAME"), id="ref-name"),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, default_branch="trunk"),
+            ("trunk", "the repository's default branch"),
+            id="default",
+        ),
+    ],
+)
+def test_branch_why(given: FieldOverrides, trigger: TriggerFacts, expected: tuple[str, str]) -> None:
+    assert source.branch(given, deployed(trigger)) == Derived(*expected)
+
+
+def previous_deployment_of(sha: str, comparison: Comparison | None = None) -> FakeGitHub:
+    """GitHub with one successful deployment, of ``sha``, and the compare from it to SHA."""
+    return FakeGitHub(
+        deployment_list=[deployment(4, sha)],
+        statuses={4: [status("success")]},
+        comparisons={} if comparison is None else {(sha, SHA): comparison},
+    )
+
+
+@pytest.mark.parametrize(
+    ("trigger", "github", "expected"),
+    [
+        pytest.param(
+            TriggerFacts(sha=SHA, pull_request=pr(2, commits=6)), None, (6, "the event's pull request #2"), id="event"
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA, push=Push(("a", "b", "c"), 3, before=BASE, branch="main"), default_branch="main"),
+            None,
+            (3, "push payload: 3 commits"),
+            id="push",
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA, push=Push(("a",), 1, before=BASE, branch="main", forced=True), default_branch="main"),
+            FakeGitHub(comparisons={(BASE, SHA): Comparison(12, ())}),
+            (12, "compare from the push's `before` fedcba9, a forced push (12 commits)"),
+            id="forced-push",
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA, push=Push(("a",), 1, before=BASE, branch="main", at_cap=True), default_branch="main"),
+            FakeGitHub(comparisons={(BASE, SHA): Comparison(3000, ())}),
+            (3000, "compare from the push's `before` fedcba9, a push beyond the payload's list (3000 commits)"),
+            id="push-at-cap",
+        ),
+        pytest.param(
+            TriggerFacts(
+                sha=SHA, push=Push(("a",), 1, before="0" * 40, branch="f", created=True), default_branch="main"
+            ),
+            FakeGitHub(comparisons={("main", SHA): Comparison(1, ())}),
+            (1, "compare from the default branch `main` (1 commit)"),
+            id="new-branch",
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA, release=Release("v2", id=2), previous=Previous("v1")),
+            FakeGitHub(comparisons={("v1", SHA): Comparison(9, ())}),
+            (9, "compare from the previous release `v1` (9 commits)"),
+            id="release",
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA, release=Release("v1", id=1), previous=Previous(None)),
+            FakeGitHub(commit_counts={SHA: 40}),
+            (40, "the first release: every commit up to tag `v1`"),
+            id="first-release",
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA),
+            previous_deployment_of(OTHER, Comparison(4, ("a",), status="ahead")),
+            (4, "compare from the previous deployment 1234567 (4 commits)"),
+            id="previous-deployment",
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA, previous=Previous(BASE)),
+            FakeGitHub(comparisons={(BASE, SHA): Comparison(8, ())}),
+            (8, "compare from the previous deployment fedcba9 (8 commits)"),
+            id="backfill",
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA, listed_pull_request=pr(4), counts_from_pull_request=True),
+            FakeGitHub(prs={4: pr(4, commits=3)}),
+            (3, "pull request #4"),
+            id="workflow-run-pull-request",
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA, push=Push(("a", "b"), 2, before=BASE, branch="main", forced=True)),
+            FakeGitHub(unavailable={"compare"}),
+            (2, "push payload: 2 commits (no compare)"),
+            id="push-when-the-compare-fails",
+        ),
+        pytest.param(TriggerFacts(sha=SHA), None, (0, "none found: no GitHub token or repository"), id="no-github"),
+        pytest.param(
+            TriggerFacts(sha=SHA),
+            FakeGitHub(),
+            (0, "none found: no earlier successful deployment in 'production'"),
+            id="first-deployment",
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA),
+            previous_deployment_of(OTHER, Comparison(0, (), status="behind")),
+            (0, "a rollback: the compare from the previous deployment 1234567 says `behind`"),
+            id="rollback",
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA),
+            previous_deployment_of(SHA),
+            (0, "a redeploy of the deployed commit: no new commit"),
+            id="redeploy",
+        ),
+    ],
+)
+def test_commits_count_why(trigger: TriggerFacts, github: FakeGitHub | None, expected: tuple[int, str]) -> None:
+    assert source.commits_count(NONE, deployed(trigger, github)) == Derived(*expected)
+    assert source.commits_count(FieldOverrides(commits_count=5), deployed(trigger, github)) == Derived(5, "input")
+
+
+def test_a_rollback_counts_no_commit_and_says_so() -> None:
+    """Seeded bug: a rollback counted as an ordinary deployment (GitHub's total_commits is the
+    commits ahead, which a rollback has none of; the notice says what happened)."""
+    d = deployed(TriggerFacts(sha=SHA), previous_deployment_of(OTHER, Comparison(3, (), status="behind")))
+    assert source.commits_count(NONE, d).value == 0
+    assert notices(d) == [
+        "This deployment is a rollback from 1234567 to abcdef1: is_hotfix is true and commits_count is 0 "
+        "(it only takes changes out)."
+    ]
+
+
+def test_a_redeploy_of_the_deployed_commit_asks_no_compare() -> None:
+    gh = previous_deployment_of(SHA)
+    d = deployed(TriggerFacts(sha=SHA), gh)
+    assert source.commits_count(NONE, d).value == 0
+    assert "compare" not in gh.questions()
+    assert notices(d) == ["This deployment is a redeploy of the deployed commit abcdef1: commits_count is 0."]
+
+
+def test_an_identical_compare_is_a_redeploy() -> None:
+    d = deployed(TriggerFacts(sha=SHA), previous_deployment_of(OTHER, Comparison(0, (), status="identical")))
+    assert source.commits_count(NONE, d) == Derived(0, "a redeploy of the deployed commit: no new commit")

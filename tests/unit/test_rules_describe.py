@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.unit.fake_github import BASE, SHA, FakeGitHub, deployed, pr
 
-from iftrue_deploy.derive import describe
+from iftrue_deploy.derive import Derived, describe, flags
 from iftrue_deploy.facts import CommitFacts, Comparison
 from iftrue_deploy.record import CAP_MARKER, CHANGELOG_CAP, TITLE_CAP
 from iftrue_deploy.settings import FieldOverrides
@@ -221,3 +221,127 @@ def test_url_left_out() -> None:
     gh = FakeGitHub()
     assert describe.url(NONE, deployed(TriggerFacts(sha=SHA), gh)).value is None
     assert gh.asked == []
+
+
+# Why: the value and the reason of each branch (README "Where each field comes from").
+
+
+@pytest.mark.parametrize(
+    ("given", "trigger", "expected"),
+    [
+        pytest.param(FieldOverrides(title="T"), TriggerFacts(sha=SHA), ("T", "input"), id="input"),
+        pytest.param(
+            NONE, TriggerFacts(sha=SHA, release=Release("v1", name="Big")), ("Big", "release name"), id="name"
+        ),
+        pytest.param(NONE, TriggerFacts(sha=SHA, release=Release("v1")), ("v1", "release tag"), id="tag"),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, pull_request=pr(3, title="Add login")),
+            ("Add login", "title of pull request #3"),
+            id="pull-request",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, head_message="Add login\n\nbody"),
+            ("Add login", "first line of the commit message"),
+            id="subject",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA),
+            ("Deploy abcdef1", "no release, pull request or commit message: `Deploy <sha7>`"),
+            id="fallback",
+        ),
+    ],
+)
+def test_title_why(given: FieldOverrides, trigger: TriggerFacts, expected: tuple[str, str]) -> None:
+    assert describe.title(given, deployed(trigger)) == Derived(*expected)
+
+
+@pytest.mark.parametrize(
+    ("given", "trigger", "github", "expected"),
+    [
+        pytest.param(FieldOverrides(changelog="c"), TriggerFacts(sha=SHA), None, ("c", "input"), id="input"),
+        pytest.param(
+            NONE, TriggerFacts(sha=SHA, release=Release("v1", body="Notes")), None, ("Notes", "release body"), id="body"
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, push=Push(("a", "b"), 2, before=BASE, branch="main"), default_branch="main"),
+            None,
+            ("- a\n- b", "commit subjects: push payload: 2 commits"),
+            id="push",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, previous=Previous(BASE)),
+            FakeGitHub(comparisons={(BASE, SHA): Comparison(4, ("a", "b", "c", "d"))}),
+            ("- a\n- b\n- c\n- d", "commit subjects: compare from the previous deployment fedcba9 (4 commits)"),
+            id="compare",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, pull_request=pr(2, commits=1), counts_from_pull_request=True),
+            None,
+            (None, "left out: no commit subjects (no compare: the pull request counts its own commits)"),
+            id="pull-request",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA),
+            None,
+            (None, "left out: no commit subjects (no compare: no GitHub token or repository)"),
+            id="no-github",
+        ),
+    ],
+)
+def test_changelog_why(
+    given: FieldOverrides, trigger: TriggerFacts, github: FakeGitHub | None, expected: tuple[str | None, str]
+) -> None:
+    assert describe.changelog(given, deployed(trigger, github)) == Derived(*expected)
+
+
+@pytest.mark.parametrize(
+    ("given", "trigger", "expected"),
+    [
+        pytest.param(FieldOverrides(url="https://u"), TriggerFacts(sha=SHA, url="https://e"), ("https://u", "input")),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, url="https://r", release=Release("v1"), run_url="https://run"),
+            ("https://r", "the release page"),
+            id="release",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, url="https://t", deployment_id=3),
+            ("https://t", "`deployment_status.target_url`"),
+            id="deployment-status",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, url="https://w", url_from="`workflow_run.html_url` (the run that deployed)"),
+            ("https://w", "`workflow_run.html_url` (the run that deployed)"),
+            id="workflow-run",
+        ),
+        pytest.param(NONE, TriggerFacts(sha=SHA, run_url="https://run"), ("https://run", "this workflow run's page")),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA),
+            (None, "left out: no release, deployment status or workflow run to link to"),
+            id="left-out",
+        ),
+    ],
+)
+def test_url_why(given: FieldOverrides, trigger: TriggerFacts, expected: tuple[str | None, str]) -> None:
+    assert describe.url(given, deployed(trigger)) == Derived(*expected)
+
+
+def test_a_quoted_reason_is_one_short_line() -> None:
+    """Text from the event in a reason (a label, a subject) stays one line and short."""
+    long_label = "bug\n::error::x" + "y" * 100
+    got = flags.is_fix(
+        NONE, deployed(TriggerFacts(sha=SHA, pull_request=pr(1, labels=(long_label,)))), (long_label,), "m", "t"
+    )
+    assert "\n" not in got.reason
+    assert got.reason.startswith("label `bug ::error::xyyy")
+    assert len(got.reason) < 100

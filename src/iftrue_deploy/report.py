@@ -149,6 +149,7 @@ def publish_backfill(
             "deployments-reported": str(len(reported)),
             "deployment-ids": json.dumps(reported),
             "backfill-continue-since": continue_since,
+            "explain": json.dumps({o.label: o.record.reasons for o in outcomes if o.record}, ensure_ascii=False),
         }
     )
     commands.add_summary(backfill_summary(source, since, outcomes, total, stopped))

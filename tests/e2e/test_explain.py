@@ -151,8 +151,8 @@ def test_a_rollback_by_workflow_dispatch_with_ref(
     assert why["is_hotfix"] == why["commits_count"] == rollback
     assert why["commit_id"] == "the `ref` input `v1.0.0`"
     assert (
-        f"This deployment is a rollback from {repo.head[:7]} to {repo.login[:7]}: is_hotfix is true and "
-        "commits_count is 0 (it only takes changes out)."
+        f"This deployment is a rollback from {repo.head[:7]} to {repo.login[:7]} (the commit is an ancestor of "
+        "what was deployed): it brings no new commit, and is a hotfix unless is-hotfix says otherwise."
     ) in notices(run)
     assert "changelog" not in record and why["changelog"].startswith("left out: no commit subjects (compare from")
 
@@ -188,7 +188,9 @@ def test_a_redeploy_of_the_deployed_commit(
     why = explained(run)
     assert why["commits_count"] == "a redeploy of the deployed commit: no new commit"
     assert why["commit_id"] == "GITHUB_SHA"
-    assert f"This deployment is a redeploy of the deployed commit {repo.head[:7]}: commits_count is 0." in notices(run)
+    assert f"This deployment is a redeploy of the deployed commit {repo.head[:7]}: it brings no new commit." in notices(
+        run
+    )
 
 
 def test_a_deployment_after_the_deployed_commit_is_no_rollback(

@@ -11,7 +11,7 @@ from tests.unit.fake_github import status as fake_status
 from iftrue_deploy.derive import Deployed, Derived, Options, flags
 from iftrue_deploy.facts import CommitFacts, Comparison
 from iftrue_deploy.settings import FieldOverrides
-from iftrue_deploy.trigger import Push, TriggerFacts
+from iftrue_deploy.trigger import Previous, Push, Release, TriggerFacts
 
 NONE = FieldOverrides()
 FIX = Options().fix_labels  # ("bug", "fix")
@@ -278,8 +278,8 @@ def test_is_hotfix_a_rollback() -> None:
     d = rollback("behind")
     assert flags.is_hotfix(NONE, d, HOTFIX, "main") == Derived(True, ROLLBACK)
     assert notices(d) == [
-        "This deployment is a rollback from 1234567 to abcdef1: is_hotfix is true and commits_count is 0 "
-        "(it only takes changes out)."
+        "This deployment is a rollback from 1234567 to abcdef1 (the commit is an ancestor of what was deployed): "
+        "it brings no new commit, and is a hotfix unless is-hotfix says otherwise."
     ]
 
 
@@ -320,3 +320,12 @@ def test_is_forced_why(push: Push | None, expected: tuple[bool, str]) -> None:
     assert flags.is_forced(FieldOverrides(is_forced=True), deployed(TriggerFacts(sha=SHA, push=push))) == Derived(
         True, "input"
     )
+
+
+def test_a_rollback_release_names_the_tag_whole() -> None:
+    gh = FakeGitHub(comparisons={("v1.10.0-rc.2", SHA): Comparison(0, (), status="behind")})
+    d = deployed(TriggerFacts(sha=SHA, release=Release("v1.9.1"), previous=Previous("v1.10.0-rc.2")), gh)
+    assert flags.is_hotfix(NONE, d, HOTFIX, "main") == Derived(
+        True, "a rollback: the compare from the previous release `v1.10.0-rc.2` says `behind`"
+    )
+    assert notices(d)[0].startswith("This deployment is a rollback from v1.10.0-rc.2 to abcdef1 (")

@@ -555,8 +555,8 @@ def test_a_rollback_counts_no_commit_and_says_so() -> None:
     d = deployed(TriggerFacts(sha=SHA), previous_deployment_of(OTHER, Comparison(3, (), status="behind")))
     assert source.commits_count(NONE, d).value == 0
     assert notices(d) == [
-        "This deployment is a rollback from 1234567 to abcdef1: is_hotfix is true and commits_count is 0 "
-        "(it only takes changes out)."
+        "This deployment is a rollback from 1234567 to abcdef1 (the commit is an ancestor of what was deployed): "
+        "it brings no new commit, and is a hotfix unless is-hotfix says otherwise."
     ]
 
 
@@ -565,7 +565,7 @@ def test_a_redeploy_of_the_deployed_commit_asks_no_compare() -> None:
     d = deployed(TriggerFacts(sha=SHA), gh)
     assert source.commits_count(NONE, d).value == 0
     assert "compare" not in gh.questions()
-    assert notices(d) == ["This deployment is a redeploy of the deployed commit abcdef1: commits_count is 0."]
+    assert notices(d) == ["This deployment is a redeploy of the deployed commit abcdef1: it brings no new commit."]
 
 
 def test_an_identical_compare_is_a_redeploy() -> None:

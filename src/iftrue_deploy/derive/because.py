@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import PrivateAttr
 
+from ..payload import is_sha
 from ..record import DeploymentRecord
 
 T = TypeVar("T")
@@ -46,8 +47,9 @@ def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
     return f"`{line}`"
 
 
-def short(sha: str) -> str:
-    return sha[:7]
+def short(ref: str) -> str:
+    """A SHA's first 7 characters; any other ref (a tag, a branch) whole."""
+    return ref[:7] if is_sha(ref.lower()) else ref
 
 
 class ExplainedRecord(DeploymentRecord):

@@ -178,13 +178,14 @@ class Deployed:
             return None
         if comparison.status == "behind":
             self.lookups.notes.notice(
-                f"This deployment is a rollback from {short(base.ref)} to {short(self.commit_id)}: "
-                "is_hotfix is true and commits_count is 0 (it only takes changes out)."
+                f"This deployment is a rollback from {short(base.ref)} to {short(self.commit_id)} (the commit is "
+                "an ancestor of what was deployed): it brings no new commit, and is a hotfix unless is-hotfix "
+                "says otherwise."
             )
             return "rollback"
         if comparison.status == "identical":
             self.lookups.notes.notice(
-                f"This deployment is a redeploy of the deployed commit {short(self.commit_id)}: commits_count is 0."
+                f"This deployment is a redeploy of the deployed commit {short(self.commit_id)}: it brings no new commit."
             )
             return "redeploy"
         return None

@@ -6,6 +6,9 @@ event adapter says of its values) is written in the table's last column, its fix
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,3 +81,24 @@ def test_the_check_catches_a_reason_the_readme_does_not_word(tmp_path: Path) -> 
     found = [words for _, words in reasons_in(rule)]
     assert found == ["counted by", "in a new way", "`x.y` of the event"]
     assert not any(words in explain_column() for words in found)
+
+
+def test_the_readmes_explained_record_is_what_the_demo_prints(tmp_path: Path) -> None:
+    """README "Where each field comes from" shows `python3 dev.py demo`'s record: it is that print."""
+    event = ROOT / "examples" / "events" / "pull_request-merged.json"
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "src")}
+    command = [
+        sys.executable,
+        "-m",
+        "iftrue_deploy",
+        "--dry-run",
+        "--event",
+        str(event),
+        "--event-name",
+        "pull_request",
+    ]
+    done = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True)
+    printed = done.stdout.split("Deployment record (dry run: not sent)\n", 1)[1].split("\nPayload\n", 1)[0]
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("```\nDeployment record (dry run: not sent)\n", 1)[1].split("\n```", 1)[0]
+    assert shown == printed

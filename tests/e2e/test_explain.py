@@ -20,7 +20,7 @@ from tests.summary_checks import summary_problems
 from iftrue_deploy.record import DeploymentRecord
 
 FIELDS = list(DeploymentRecord.model_fields)
-SUCCES = "the event carries no outcome: `succes` (the step runs after the deploy)"
+SUCCES = "the event carries no outcome: `succes`"
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ def test_a_whole_record_from_a_forced_push() -> None:
         "member_id": "the event's `sender.id`",
         "pull_request_number": "pull request #12, merged as commit abcdef1 (GitHub's list for the commit)",
         "deployment_node_id": "left out: a dry run creates no GitHub Deployment",
-        "status": "the event carries no outcome: `succes` (the step runs after the deploy)",
+        "status": "the event carries no outcome: `succes`",
     }
 
 

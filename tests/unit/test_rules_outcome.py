@@ -158,8 +158,14 @@ def test_duration_units(seconds: float, minutes: float, whole: int) -> None:
         ),
         pytest.param(
             NONE,
+            TriggerFacts(sha=SHA, status="fail", span=Span(T0, T0)),
+            ("fail", "the workflow run's conclusion"),
+            id="backfill-of-runs",
+        ),
+        pytest.param(
+            NONE,
             TriggerFacts(sha=SHA),
-            ("succes", "the event carries no outcome: `succes` (the step runs after the deploy)"),
+            ("succes", "the event carries no outcome: `succes`"),
             id="default",
         ),
     ],

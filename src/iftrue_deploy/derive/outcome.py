@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ..settings import DurationUnit, FieldOverrides
 from ..status import ApiStatus
+from ..trigger import TriggerFacts
 from .because import INPUT, Derived
 from .deployed import Deployed
 
@@ -20,10 +21,15 @@ def status(given: FieldOverrides, deployed: Deployed) -> Derived[ApiStatus]:
         return Derived(given.status, INPUT)
     trigger = deployed.trigger
     if trigger.status is not None:
-        return Derived(trigger.status, trigger.status_from or "the deployment's final status")
+        return Derived(trigger.status, trigger.status_from or status_origin(trigger))
     if trigger.no_outcome is not None:
         raise Skip(trigger.no_outcome)
-    return Derived("succes", "the event carries no outcome: `succes` (the step runs after the deploy)")
+    return Derived("succes", "the event carries no outcome: `succes`")
+
+
+def status_origin(trigger: TriggerFacts) -> str:
+    """Where a status no adapter described came from (a backfill's past deployment or run)."""
+    return "the deployment's final status" if trigger.deployment_id is not None else "the workflow run's conclusion"
 
 
 def duration_seconds(deployed: Deployed, now: Callable[[], datetime]) -> Derived[float | None]:

@@ -26,7 +26,7 @@ from .history import PastDeployment, PastDeployments, PastRelease, continue_afte
 from .pacing import RateLimitPacer
 from .payload import branch_of
 from .quoting import quoted
-from .report import Outcome, publish_backfill
+from .report import Outcome, explained_briefly, publish_backfill
 from .settings import InputError, Settings
 from .status import from_deployment_state
 from .trigger import Previous, Release, Span, TriggerFacts
@@ -158,7 +158,7 @@ class Backfill:
                 outcomes.append(outcome)
                 if outcome.accepted:
                     self.resume = after
-                self.commands.info(f"[{index}/{total}] {label}: {outcome.result}")
+                self.commands.info(f"[{index}/{total}] {label}: {outcome.result}{explained_briefly(outcome.record)}")
         except RateLimited as error:
             stopped = str(error)
         except BaseException as error:

@@ -281,7 +281,7 @@ def checkout(path: Path, branch: str = "feature/cart", remote: str = "git@github
 
 def dry_run_record(done: subprocess.CompletedProcess[str]) -> dict[str, object]:
     assert done.returncode == 0, done.stdout + done.stderr
-    start = done.stdout.index("{")
+    start = done.stdout.index("\n{\n") + 1  # the payload, after the explained lines
     record: dict[str, object] = json.loads(done.stdout[start : done.stdout.index("\n}", start) + 2])
     return record
 
@@ -303,6 +303,26 @@ def test_dry_run_alone_in_a_checkout(tmp_path: Path) -> None:
     assert record["member_id"] == "dry-run"
     assert "give --member-id (IFTRUE_MEMBER_ID) to send" in done.stdout
     assert f"From the git checkout: commit {sha}, branch feature/cart, repository acme/shop" in done.stdout
+
+
+@needs_git
+def test_an_event_that_names_the_commit_takes_no_commit_from_the_checkout(tmp_path: Path) -> None:
+    """The notices say only what the record used: the merged pull request names its merge commit
+    and branch; the checkout gives the repository only."""
+    sha = checkout(tmp_path)
+    event = str(ROOT / "examples" / "events" / "pull_request-merged.json")
+    done = cli("--dry-run", "--event", event, "--event-name", "pull_request", cwd=tmp_path)
+    record = dry_run_record(done)
+    assert (record["commit_id"], record["branch"]) == ("c4295bd74fb0f4fda03689c3df3f2803b658fd85", "changes")
+    read = [line for line in done.stdout.splitlines() if "From the git checkout" in line]
+    assert read == ["notice: From the git checkout: repository acme/shop on https://github.com."]
+    assert sha not in done.stdout
+    # A release event names no commit (GITHUB_SHA does, in GitHub Actions): the checkout's is used.
+    release = tmp_path / "release.json"
+    release.write_text((ROOT / "tests" / "fixtures" / "events" / "release-released.json").read_text())
+    done = cli("--dry-run", "--event", str(release), "--event-name", "release", cwd=tmp_path)
+    assert dry_run_record(done)["commit_id"] == sha
+    assert f"From the git checkout: commit {sha}" in done.stdout
 
 
 @needs_git

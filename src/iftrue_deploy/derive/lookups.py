@@ -65,6 +65,10 @@ class Lookups:
                 self.notes.warn(f"GitHub API: could not get {what} ({error}); falling back.")
             return None
 
+    def unknown(self, what: str) -> str:
+        """Why ``what`` is not known, for a reason (README "Where each field comes from")."""
+        return self.why_not if self.github is None else f"GitHub could not answer for {what}"
+
     def resolve(self, ref: str) -> CommitFacts:
         """The commit a `ref` input names; without it nothing can be reported."""
         if self.github is None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import requests
 
 from ..facts import (
+    COMPARE_STATUSES,
     CommitFacts,
     Comparison,
     DeploymentFacts,
@@ -177,7 +178,8 @@ class PyGithubFacts:
                 raise TypeError("total_commits is not a number")
             last = commits[-1] if commits and isinstance(commits[-1], dict) else {}
             head_message = (last.get("commit") or {}).get("message") if last.get("sha") == head else None
-            return Comparison(total_commits=total, subjects=subjects, head_message=head_message)
+            status = data.get("status") if data.get("status") in COMPARE_STATUSES else None
+            return Comparison(total_commits=total, subjects=subjects, head_message=head_message, status=status)
 
         return self._fetch(("compare", base, head), fetch)
 

@@ -44,11 +44,12 @@ def push(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> Trig
     commits = p.items(payload, "commits")
     ref = p.text(payload, "ref")
     before = p.text(payload, "before")
-    after = p.text(payload, "after")
+    after = p.sha_or_none(p.text(payload, "after"))
     deleted = p.flag(payload, "deleted") or after == p.NULL_SHA
     return replace(
         base,
-        sha=p.sha_or_none(after) or base.sha,
+        sha=after or base.sha,
+        commit_from="the push's `after`" if after else None,
         push=Push(
             subjects=tuple(s for c in commits if (s := p.subject(p.text(c, "message")))),
             count=len(commits),
@@ -66,6 +67,7 @@ def push(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> Trig
 def pull_request(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
     raw = p.obj(payload, "pull_request")
     pr = p.pull_request(raw)
+    merge_sha = p.sha_or_none(p.text(raw, "merge_commit_sha"))
     skip = None
     if runner.event_name in ("pull_request", "pull_request_target"):
         action = p.text(payload, "action")
@@ -76,7 +78,8 @@ def pull_request(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts)
             )
     return replace(
         base,
-        sha=p.sha_or_none(p.text(raw, "merge_commit_sha")) or base.sha,
+        sha=merge_sha or base.sha,
+        commit_from="`pull_request.merge_commit_sha`" if merge_sha else None,
         pull_request=pr,
         counts_from_pull_request=pr is not None,
         skip=skip,
@@ -111,10 +114,12 @@ def release(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> T
 def deployment(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
     raw = p.obj(payload, "deployment")
     ref = p.text(raw, "ref")
+    sha = p.sha_or_none(p.text(raw, "sha"))
     created = parse_timestamp(p.text(raw, "created_at"))
     facts = replace(
         base,
-        sha=p.sha_or_none(p.text(raw, "sha")) or base.sha,
+        sha=sha or base.sha,
+        commit_from="`deployment.sha`" if sha else None,
         branch_hint=p.branch_of(ref),
         deployment_id=p.whole(raw, "id"),
         deployment_node_id=p.text(raw, "node_id"),
@@ -129,6 +134,7 @@ def deployment(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -
         facts,
         url=p.text(status, "target_url"),
         status=outcome,
+        status_from=f"`deployment_status.state` {state}",
         no_outcome=None if state is None or outcome is not None else not_final(state),
         span=Span.between(created, at),
     )
@@ -153,12 +159,16 @@ def workflow_run(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts)
     return replace(
         base,
         sha=head_sha or base.sha,
+        commit_from="`workflow_run.head_sha`" if head_sha else None,
         branch_hint=p.text(run, "head_branch"),
+        branch_from="`workflow_run.head_branch`",
         listed_pull_request=run_pull_request(run, head_sha),
         counts_from_pull_request=True,
         head_message=p.text(run, "head_commit", "message"),
         url=p.text(run, "html_url"),
+        url_from="`workflow_run.html_url` (the run that deployed)",
         status=outcome,
+        status_from=f"`workflow_run.conclusion` {conclusion}",
         no_outcome=None
         if run is None or outcome is not None
         else f"The workflow run's conclusion is {quoted(conclusion)}; nothing was reported.",

@@ -25,7 +25,8 @@ from .facts import GitHubFacts, GitHubUnavailable, RateLimited
 from .history import PastDeployment, PastDeployments, PastRelease, continue_after, past_releases
 from .pacing import RateLimitPacer
 from .payload import branch_of
-from .report import Outcome, publish_backfill
+from .quoting import quoted
+from .report import Outcome, explained_briefly, publish_backfill
 from .settings import InputError, Settings
 from .status import from_deployment_state
 from .trigger import Previous, Release, Span, TriggerFacts
@@ -87,7 +88,9 @@ class Backfill:
         try:
             sha = self.github.commit(r.tag).sha
         except GitHubUnavailable as error:
-            raise InputError("backfill-since", f"could not resolve the tag {r.tag!r} to a commit ({error})") from None
+            raise InputError(
+                "backfill-since", f"could not resolve the tag {quoted(r.tag)} to a commit ({error})"
+            ) from None
         target = r.target_commitish
         return replace(
             self.context,
@@ -133,7 +136,7 @@ class Backfill:
                 "create-github-deployment is ignored in a backfill: past deployments are not created again."
             )
         self.commands.info(
-            f"Backfill of {settings.backfill_source} since {settings.backfill_since}"
+            f"Backfill of {settings.backfill_source} since {quoted(settings.backfill_since or '')}"
             + (" (dry run: nothing is sent)" if settings.dry_run else "")
         )
         self.github.pace_with(RateLimitPacer(self.commands.info, self.sleep))
@@ -155,7 +158,7 @@ class Backfill:
                 outcomes.append(outcome)
                 if outcome.accepted:
                     self.resume = after
-                self.commands.info(f"[{index}/{total}] {label}: {outcome.result}")
+                self.commands.info(f"[{index}/{total}] {label}: {outcome.result}{explained_briefly(outcome.record)}")
         except RateLimited as error:
             stopped = str(error)
         except BaseException as error:

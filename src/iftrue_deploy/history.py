@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from .facts import DeploymentFacts, GitHubFacts, GitHubUnavailable, ReleaseFacts
+from .quoting import quoted
 from .settings import InputError
 from .status import SUCCESSFUL_STATES
 
@@ -54,7 +55,7 @@ def after_deployment(since: str) -> int | None:
         return None
     number = since.removeprefix(DEPLOYMENT_PREFIX)
     if not number.isdigit():
-        raise InputError("backfill-since", f"{EXPECTED}, got {since!r}")
+        raise InputError("backfill-since", f"{EXPECTED}, got {quoted(since)}")
     return int(number)
 
 
@@ -63,14 +64,14 @@ def continue_after(deployment_id: int) -> str:
 
 
 def no_such_tag(since: str) -> InputError:
-    return InputError("backfill-since", f"no published release has the tag {since!r}; {EXPECTED}")
+    return InputError("backfill-since", f"no published release has the tag {quoted(since)}; {EXPECTED}")
 
 
 def past_releases(facts: GitHubFacts, since: str) -> list[PastRelease]:
     """Published, non-draft, non-prerelease releases since the date or after the tag, oldest first."""
     if after_deployment(since) is not None:
         raise InputError(
-            "backfill-since", f"{since!r} continues a backfill of deployments; set backfill-source: deployments"
+            "backfill-since", f"{quoted(since)} continues a backfill of deployments; set backfill-source: deployments"
         )
     cutoff = cutoff_date(since)
     newer: list[ReleaseFacts] = []

@@ -16,6 +16,8 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from . import vocabulary
+from .github_api import SETTING as GITHUB_API_SETTING
+from .github_api import VARIABLE as GITHUB_API_VARIABLE
 from .parsers import (
     DEFAULT_API_URL,
     BackfillSource,
@@ -35,9 +37,8 @@ from .parsers import (
     parse_text,
     parse_token,
     parse_whole,
-    shorten,
-    without_userinfo,
 )
+from .quoting import quoted
 
 __all__ = [
     "BY_NAME",
@@ -55,7 +56,6 @@ __all__ = [
     "parse_non_negative",
     "parse_status",
     "parse_whole",
-    "without_userinfo",
 ]
 
 T_co = TypeVar("T_co", covariant=True)
@@ -69,9 +69,7 @@ def parse_backfill_since(name: str, value: str) -> str:
         elif value.startswith("deployment:") and not re.fullmatch(r"deployment:[0-9]+", value):
             raise ValueError(value)
     except ValueError:
-        raise InputError(
-            name, f"expected a date YYYY-MM-DD, a tag or deployment:<id>, got {shorten(value)!r}"
-        ) from None
+        raise InputError(name, f"expected a date YYYY-MM-DD, a tag or deployment:<id>, got {quoted(value)}") from None
     return value
 
 
@@ -219,3 +217,5 @@ vocabulary.define(Term(s.name, s.name, s.variable, None if s.action_input else s
 vocabulary.define(Term(c.variable, c.flag, c.variable, c.variable) for c in CONTEXT)
 # GITHUB_REF_NAME is set from --git-ref; nothing on the command line sets GITHUB_ACTOR_ID (no Term: None).
 vocabulary.define([Term("GITHUB_REF_NAME", "git-ref", "GITHUB_REF", "GITHUB_REF_NAME")])
+# The GitHub API URL as a setting (github_api.py): the action's variable, the command line's flag.
+vocabulary.define([Term(GITHUB_API_SETTING, "github-api-url", GITHUB_API_VARIABLE, GITHUB_API_VARIABLE)])

@@ -80,6 +80,17 @@ def runner(name: str) -> str | None:
     return name if term is None else term.in_action()
 
 
+def came_from(name: str) -> str:
+    """A setting as the source of a value, in a reason: ``GITHUB_SHA`` / ``--sha`` (a variable the
+    command line has no flag for keeps its name: it can only have come from there)."""
+    term = TERMS.get(name)
+    if term is None:
+        return name
+    if where() is COMMAND_LINE and term.flag is not None:
+        return f"--{term.flag}"
+    return term.in_action()
+
+
 def setting(name: str) -> str:
     """A setting named in a sentence: ``commit-id`` / ``--commit-id / IFTRUE_COMMIT_ID``."""
     return runner(name) or name

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import requests
 
 from ..facts import (
+    COMPARE_STATUSES,
     CommitFacts,
     Comparison,
     DeploymentFacts,
@@ -38,6 +39,8 @@ from ..facts import (
     parse_timestamp,
     utc,
 )
+from ..github_api import GitHubApi
+from ..quoting import quoted
 from . import convert
 
 if TYPE_CHECKING:  # PyGithub itself is imported on the first question (a third of start-up)
@@ -55,8 +58,8 @@ R = TypeVar("R")
 class PyGithubFacts:
     """The real answers to :class:`iftrue_deploy.facts.GitHubFacts`."""
 
-    def __init__(self, api_url: str, token: str, repository: str, sleep: Callable[[float], None] = time.sleep) -> None:
-        self._api_url, self._token, self._repository = api_url, token, repository
+    def __init__(self, api: GitHubApi, token: str, repo: str, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._api_url, self._token, self._repository = api.url, token, repo  # github_api.py decided api.url
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._sleep = sleep
         self._waited = 0.0
@@ -175,7 +178,8 @@ class PyGithubFacts:
                 raise TypeError("total_commits is not a number")
             last = commits[-1] if commits and isinstance(commits[-1], dict) else {}
             head_message = (last.get("commit") or {}).get("message") if last.get("sha") == head else None
-            return Comparison(total_commits=total, subjects=subjects, head_message=head_message)
+            status = data.get("status") if data.get("status") in COMPARE_STATUSES else None
+            return Comparison(total_commits=total, subjects=subjects, head_message=head_message, status=status)
 
         return self._fetch(("compare", base, head), fetch)
 
@@ -206,7 +210,7 @@ class PyGithubFacts:
 
     def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
         return self._pages(
-            f"deployments in {environment!r}",
+            f"deployments in {quoted(environment)}",
             lambda page: [
                 convert.deployment(d) for d in self._repo.get_deployments(environment=environment).get_page(page)
             ],

@@ -94,7 +94,7 @@ def pull_request(pr: PullRequest, with_commits: bool) -> PullRequestFacts:
         number=pr.number,
         title=pr.title or "",
         head_branch=pr.head.ref or "",
-        labels=tuple(label.name.lower() for label in pr.labels),
+        labels=tuple(label.name for label in pr.labels),
         merge_commit_sha=pr.merge_commit_sha,
         merged=pr.merged_at is not None,
         commits=pr.commits if with_commits else None,

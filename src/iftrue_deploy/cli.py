@@ -138,8 +138,8 @@ def complete_from_checkout(env: dict[str, str], settings: Settings, cwd: Path) -
 
 def placeholders(env: dict[str, str], settings: Settings) -> list[str]:
     """A dry run prints its record even where nothing gives the member or the repository (no
-    checkout knows an iftrue member id; a checkout whose origin is a local path or GitLab names no
-    GitHub repository): each gets a visible placeholder and a notice naming what a real run needs.
+    checkout knows an iftrue member id; a checkout whose origin is a local path names no
+    repository): each gets a visible placeholder and a notice naming what a real run needs.
     Neither is derived through GitHub, so whether anything gives them is known before deriving."""
     if not settings.dry_run or settings.backfill_since or env.get("GITHUB_EVENT_PATH"):
         return []  # an event names its sender and its repository
@@ -148,9 +148,7 @@ def placeholders(env: dict[str, str], settings: Settings) -> list[str]:
         missing.append(("member-id", "no checkout knows your iftrue member id"))
     if not (settings.overrides.repository_url or env.get("GITHUB_REPOSITORY")):
         origin = "the checkout's origin remote"
-        missing.append(
-            ("repository-url", f"neither {setting('GITHUB_REPOSITORY')} nor {origin} names a GitHub repository")
-        )
+        missing.append(("repository-url", f"neither {setting('GITHUB_REPOSITORY')} nor {origin} names a repository"))
     notices = []
     for name, why in missing:
         env[f"INPUT_{name.upper()}"] = DRY_RUN_PLACEHOLDER

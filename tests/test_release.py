@@ -17,6 +17,7 @@ import shutil
 import subprocess
 
 import pytest
+import yaml
 from tests.wheel import ROOT, package_version
 
 CHANGELOG = ROOT / "CHANGELOG.md"
@@ -142,3 +143,12 @@ def test_the_snippets_are_the_ones_documented() -> None:
     readme = (ROOT / "README.md").read_text()
     for path in SNIPPETS:
         assert f"examples/ci/{path.name}" in readme, f"README does not point at examples/ci/{path.name}"
+
+
+def test_the_readmes_gitlab_job_is_the_snippets() -> None:
+    """The README shows the GitLab job; its commands are the file's (which the container test runs)."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("The GitLab job, for instance:\n\n```yaml\n", 1)[1].split("\n```", 1)[0]
+    shown = yaml.safe_load(block)["report-deployment"]
+    snippet = yaml.safe_load((ROOT / "examples" / "ci" / "gitlab-ci.yml").read_text())["report-deployment"]
+    assert (shown["image"], shown["script"]) == (snippet["image"], snippet["script"])

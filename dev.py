@@ -53,6 +53,7 @@ PYPI = "https://pypi.org/simple"
 QUICK = (
     "tests/unit",
     "tests/test_metadata.py",
+    "tests/test_release.py",
     "tests/test_layout.py",
     "tests/test_github_standin.py",
     "tests/e2e/test_cli.py",

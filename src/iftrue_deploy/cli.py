@@ -173,7 +173,12 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             print(f"notice: {line}", flush=True)
         from .main import main as action_main
 
-        return action_main(env)
+        try:
+            return action_main(env)
+        except BrokenPipeError:
+            # `iftrue-deploy --dry-run | head`: the reader has gone; no traceback, nothing more.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

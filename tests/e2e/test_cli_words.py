@@ -5,12 +5,14 @@ GitHub remote prints its record, naming what it could not derive."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import EVENTS, IFTRUE_TOKEN
+from tests.conftest import EVENTS, IFTRUE_TOKEN, ROOT
 from tests.e2e.test_cli import SHA, checkout, cli, dry_run_record, git, needs_git
 from tests.standins.iftrue import Fault, IftrueStandIn
 
@@ -153,3 +155,25 @@ def test_notices_come_before_the_error(tmp_path: Path) -> None:
     errors_last(done)
     assert "github-token / GITHUB_TOKEN is empty" in done.stdout
     assert action_words(done.stdout + done.stderr) == []
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`iftrue-deploy --dry-run | head -1`: the pipe closes after the first line."""
+    event = EVENTS / "pull_request-closed-merged.json"
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "src")}
+    with subprocess.Popen(
+        [sys.executable, "-m", "iftrue_deploy", "--dry-run", "--event", str(event), "--event-name", "pull_request"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        bufsize=1,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline()
+        process.stdout.close()  # the reader goes away; the program still has lines to print
+        stderr = process.stderr.read()
+        code = process.wait(timeout=60)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+    assert code in (0, 1)

@@ -13,6 +13,7 @@ from .client import IftrueClient, RetryPolicy
 from .derive import Lookups, options_from
 from .facts import GitHubFacts
 from .gateway import PyGithubFacts
+from .inputs import named
 from .interrupt import DELIVERY, Interrupted, cancellable
 from .run import run_once
 from .settings import ActionInputs, InputError, Settings
@@ -53,13 +54,10 @@ def github_gateway(settings: Settings) -> tuple[GitHubFacts | None, str, str | N
     the reason; and a notice for the user when they should know."""
     runner = settings.runner
     if not settings.github_token:
-        return (
-            None,
-            "github-token is empty",
-            "github-token is empty: fields the event does not carry fall back without the GitHub API.",
-        )
+        empty = f"{named('github-token')} is empty"
+        return None, empty, f"{empty[:1].upper()}{empty[1:]}: fields the event does not carry fall back without it."
     if not runner.repository:
-        return None, "no repository (GITHUB_REPOSITORY) is known", None
+        return None, f"no repository is known ({named('repository')})", None
     return PyGithubFacts(runner.api_url, settings.github_token, runner.repository), "", None
 
 
@@ -115,8 +113,9 @@ def _main(environ: Mapping[str, str], commands: WorkflowCommands, now: Callable[
             from .backfill import Backfill  # long runs only: not imported for one deployment
 
             if github is None:
-                reason = notice or why_not
-                problem = InputError("backfill-since", f"a backfill reads the history from the GitHub API; {reason}.")
+                problem = InputError(
+                    "backfill-since", f"a backfill reads the history from the GitHub API, but {why_not}"
+                )
                 commands.error(str(problem))
                 return 1
             return Backfill(settings, payload, github, client, commands, now).run()

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from .status import INPUT_WORDS, ApiStatus
 
 DurationUnit = Literal["minutes", "seconds"]
-BackfillSource = Literal["releases", "deployments"]
+BackfillSource = Literal["releases", "deployments", "runs"]
 
 DEFAULT_API_URL = "https://api.iftrue.co"
 
@@ -50,6 +50,13 @@ def default_label(name: str) -> str:
 
 
 _label: ContextVar[Callable[[str], str]] = ContextVar("input_label", default=default_label)
+
+
+def named(name: str) -> str:
+    """A setting as a message names it mid-sentence, in the words of who runs the code:
+    ``input 'github-token'`` in the action, ``--github-token / GITHUB_TOKEN`` in the CLI."""
+    label = _label.get()(name)
+    return label[:1].lower() + label[1:]
 
 
 @contextmanager
@@ -125,8 +132,11 @@ def parse_duration_unit(name: str, value: str) -> DurationUnit:
     return "seconds" if parse_choice(name, value, ("minutes", "seconds")) == "seconds" else "minutes"
 
 
+BACKFILL_SOURCES: dict[str, BackfillSource] = {"releases": "releases", "deployments": "deployments", "runs": "runs"}
+
+
 def parse_backfill_source(name: str, value: str) -> BackfillSource:
-    return "deployments" if parse_choice(name, value, ("releases", "deployments")) == "deployments" else "releases"
+    return BACKFILL_SOURCES[parse_choice(name, value, tuple(BACKFILL_SOURCES))]
 
 
 def parse_commit_sha(name: str, value: str) -> str:

@@ -4,7 +4,7 @@ and the log lines (README "Outputs")."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass, field
 from typing import Any
 
 from .client import capped
@@ -86,14 +86,27 @@ def publish(
 
 @dataclass
 class Outcome:
-    """What became of one past deployment in a backfill."""
+    """What became of one past deployment in a backfill. Of its record only the summary's cells
+    are kept (``row``): a backfill of thousands must not hold every record."""
 
     label: str
-    record: DeploymentRecord | None
+    record: InitVar[DeploymentRecord | None]
     result: str
     deployment_id: str | None = None
     failed: bool = False
     accepted: bool = False  # iftrue took it: a backfill continues after the last one
+    row: str | None = field(init=False, default=None)  # deployment | commit | pull request | commits | status
+
+    def __post_init__(self, record: DeploymentRecord | None) -> None:
+        if record is not None:
+            self.row = backfill_cells(record)
+
+
+def backfill_cells(r: DeploymentRecord) -> str:
+    repo = r.repository_url.rstrip("/")
+    pr = link(f"#{r.pull_request_number}", f"{repo}/pull/{r.pull_request_number}") if r.pull_request_number else "—"
+    commit = link(r.commit_id[:7], f"{repo}/commit/{r.commit_id}")
+    return f"{link(r.title, r.url)} | {commit} | {pr} | {r.commits_count} | `{r.status}`"
 
 
 def publish_backfill(
@@ -104,6 +117,7 @@ def publish_backfill(
     total: int,
     stopped: str | None,
     continue_since: str,
+    later: int = 0,
 ) -> None:
     """The outputs and summary of a backfill; ``continue_since`` is the backfill-since value that
     continues after the last record iftrue accepted (README "Backfill")."""
@@ -115,10 +129,12 @@ def publish_backfill(
             "backfill-continue-since": continue_since,
         }
     )
-    commands.add_summary(backfill_summary(source, since, outcomes, total, stopped))
+    commands.add_summary(backfill_summary(source, since, outcomes, total, stopped, later))
 
 
-def backfill_summary(source: str, since: str, outcomes: list[Outcome], total: int, stopped: str | None) -> str:
+def backfill_summary(
+    source: str, since: str, outcomes: list[Outcome], total: int, stopped: str | None, later: int = 0
+) -> str:
     lines = [
         f"### iftrue backfill: {source} since {cell(since)}",
         "",
@@ -126,18 +142,15 @@ def backfill_summary(source: str, since: str, outcomes: list[Outcome], total: in
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for index, o in enumerate(outcomes, start=1):
-        r = o.record
-        if r is None:
-            lines.append(f"| {index} | {cell(o.label)} | — | — | — | — | {cell(o.result)} |")
-            continue
-        repo = r.repository_url.rstrip("/")
-        pr = link(f"#{r.pull_request_number}", f"{repo}/pull/{r.pull_request_number}") if r.pull_request_number else "—"
-        lines.append(
-            f"| {index} | {link(r.title, r.url)} | {link(r.commit_id[:7], f'{repo}/commit/{r.commit_id}')} | {pr} | "
-            f"{r.commits_count} | `{r.status}` | {cell(o.result)} |"
-        )
+        cells = o.row or f"{cell(o.label)} | — | — | — | —"
+        lines.append(f"| {index} | {cells} | {cell(o.result)} |")
     if stopped:
         lines += ["", cell(stopped)]
     if len(outcomes) < total:
         lines += ["", f"{total - len(outcomes)} of {total} were not attempted."]
+    if later:
+        lines += [
+            "",
+            f"{later} {source} came after the backfill started: left to the live workflow, not reported here.",
+        ]
     return "\n".join(lines) + "\n\n"

@@ -82,6 +82,7 @@ class Settings:
     fail_on_error: bool = True
     backfill_since: str | None = None
     backfill_source: BackfillSource = "releases"
+    backfill_workflow: str | None = None
     runner: RunnerEnv = field(default_factory=RunnerEnv)
     # First back-off of the iftrue retries and the read timeout, in seconds
     # (IFTRUE_RETRY_BASE_DELAY, IFTRUE_READ_TIMEOUT: for tests and unusual networks).
@@ -157,6 +158,13 @@ def settings_from_inputs(inputs: ActionInputs, runner: RunnerEnv) -> Settings:
     iftrue_token = spec.IFTRUE_TOKEN.given(raw("iftrue-token"))
     if iftrue_token is None and not dry_run:
         raise InputError("iftrue-token", "required (the iftrue JWT, kept as a secret) unless this is a dry run")
+    backfill_source = spec.BACKFILL_SOURCE.value(raw("backfill-source"))
+    backfill_workflow = spec.BACKFILL_WORKFLOW.given(raw("backfill-workflow"))
+    if backfill_source == "runs" and not backfill_workflow:
+        raise InputError(
+            "backfill-workflow",
+            "required with backfill-source: runs (the deploy workflow's file name, e.g. deploy.yml)",
+        )
     return Settings(
         iftrue_token=iftrue_token,
         github_token=spec.GITHUB_TOKEN.given(raw("github-token")),
@@ -171,7 +179,8 @@ def settings_from_inputs(inputs: ActionInputs, runner: RunnerEnv) -> Settings:
         dry_run=dry_run,
         fail_on_error=spec.FAIL_ON_ERROR.value(raw("fail-on-error")),
         backfill_since=spec.BACKFILL_SINCE.given(raw("backfill-since")),
-        backfill_source=spec.BACKFILL_SOURCE.value(raw("backfill-source")),
+        backfill_source=backfill_source,
+        backfill_workflow=backfill_workflow,
         runner=runner,
         retry_base_delay=spec.RETRY_BASE_DELAY.value(raw("retry-base-delay")),
         read_timeout=spec.READ_TIMEOUT.value(raw("read-timeout")),

@@ -394,7 +394,7 @@ def test_empty_github_token_makes_no_request(
     record = sent(run, iftrue)
     assert github.requests == []
     assert record["pull_request_number"] == 11  # from the squash subject
-    assert any("github-token is empty" in n for n in run.commands("notice"))
+    assert any("'github-token' is empty" in n for n in run.commands("notice"))
 
 
 # --- GitHub trouble never loses the deployment ---

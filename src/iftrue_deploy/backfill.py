@@ -169,6 +169,7 @@ class Backfill:
         aside = [
             f"{walked.repeated} listed again and skipped" if walked.repeated else "",
             f"{walked.later} after the backfill started, left to the live workflow" if walked.later else "",
+            f"{walked.left_out} that are no deployments left out" if walked.left_out else "",
         ]
         notes = "; ".join(a for a in aside if a)
         self.commands.info(f"{total} past {source} to report, oldest first" + (f" ({notes})." if notes else "."))

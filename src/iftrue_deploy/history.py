@@ -200,7 +200,7 @@ class PastDeployments(History[DeploymentFacts]):
             return PastDeployment(deployment, "", None, None, previous, latest=latest.state if latest else "none")
         # A success that later became inactive: the time it took, and its link, are the success's.
         final = next((s for s in statuses if s.state != "inactive"), latest)
-        if final.created_at is not None and final.created_at > self.started:
+        if final.created_at is not None and final.created_at >= self.started.replace(microsecond=0):
             # Its outcome came after the backfill started: the live workflow reports it.
             return PastDeployment(deployment, "", None, None, previous, later=True)
         if state == "success":

@@ -116,7 +116,9 @@ class Walk(Generic[T]):
     bound, oldest first; :meth:`older` the newest ones at or before it (the base of the first)."""
 
     def __init__(self, source: Source[T], bound: Bound[T], started: datetime) -> None:
-        self.source, self.bound, self.started = source, bound, started
+        # GitHub's times are whole seconds: one in the second the backfill started may be after it,
+        # and is left to the live workflow (when unsure, it is not the backfill's).
+        self.source, self.bound, self.started = source, bound, started.replace(microsecond=0)
         self.result = Walked()
         self.spool: Spool[T] = Spool(source.kind)
         self.index: list[tuple[Key, int]] = []  # (when it happened, the id) and its place in the spool
@@ -148,7 +150,7 @@ class Walk(Generic[T]):
             self.result.left_out += 1
             return
         live = source.live_at(item)
-        if live is not None and live > self.started:
+        if live is not None and live >= self.started:
             self.result.later += 1
             return
         self.bound.see(item, source.key)

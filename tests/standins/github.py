@@ -1382,9 +1382,9 @@ class GitHubStandIn:
         return out
 
     def _list_releases(self, request: Request, ctx: _Ctx) -> _Answer:
-        items = sorted(
-            self.releases.values(), key=lambda r: (r["published_at"] or r["created_at"], r["id"]), reverse=True
-        )
+        # Like GitHub: by creation, newest first (a release published long after it was created
+        # keeps its place).
+        items = sorted(self.releases.values(), key=lambda r: (r["created_at"], r["id"]), reverse=True)
         chunk, headers = self._paginate(items, ctx)
         return _Answer(200, [self._release(r, ctx, item=True) for r in chunk], headers)
 

@@ -96,7 +96,7 @@ def test_runs_of_the_deploy_workflow_are_the_deployments(
     assert [(r["is_fix"], r["is_hotfix"], r["is_forced"]) for r in records] == [
         (False, False, False), (True, False, False), (False, False, False), (False, True, False),
     ]  # fmt: skip
-    assert [r["title"] for r in records][0] == "Add login"
+    assert records[0]["title"] == "Add login"
     pages = [r for r in github.requests if r.path.endswith("/actions/workflows/deploy.yml/runs")]
     assert len(pages) == 1
     assert pages[0].query["branch"] == "main" and pages[0].query["status"] == "completed"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Generic, TypeVar
 
 from .facts import DeploymentFacts, GitHubFacts, GitHubUnavailable, ReleaseFacts, RunFacts
@@ -246,7 +246,9 @@ class PastRuns(History[RunFacts]):
             raise InputError(
                 "backfill-since", f"expected a date YYYY-MM-DD or run:<id> with backfill-source: runs, got {since!r}"
             )
-        super().__init__(Walk(kind, bound, started), facts.run_pages(name, branch, started))
+        # Created before the second the backfill started: a run that starts later cannot shift the pages.
+        until = started.replace(microsecond=0) - timedelta(seconds=1)
+        super().__init__(Walk(kind, bound, started), facts.run_pages(name, branch, until))
         if bound.before is None:
             raise InputError(
                 "backfill-since", f"no completed run {after} of {name} on {branch} was found; expected run:<id> of one"

@@ -24,6 +24,7 @@ from .client import IftrueClient, ReportError
 from .derive import Lookups, Skip, derive_record, options_from
 from .facts import GitHubFacts, GitHubUnavailable, RateLimited
 from .history import PastDeployments, PastReleases, PastRuns, continue_after, continue_after_run
+from .inputs import setting
 from .listing import Walked
 from .pacing import RateLimitPacer
 from .past_events import deployment_event, release_event, run_event
@@ -214,7 +215,7 @@ class Backfill:
             "To continue after the last record iftrue accepted"
             if last >= 0
             else "To continue (iftrue accepted no record yet)"
-        ) + f", run again with backfill-since: {self.resume}"
+        ) + f", run again with {setting('backfill-since', self.resume)}"
         if retried:
             text += f" (it tries {', '.join(retried)} again)"
         if lost:

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Generic, TypeVar
 
 from .facts import DeploymentFacts, GitHubFacts, GitHubUnavailable, ReleaseFacts, RunFacts
+from .inputs import setting
 from .listing import EARLIEST, Bound, Source, Walk, Walked
 from .settings import InputError
 from .status import SUCCESSFUL_STATES
@@ -90,7 +91,9 @@ def no_such_tag(since: str) -> InputError:
 
 
 def wrong_source(since: str, source: str) -> InputError:
-    return InputError("backfill-since", f"{since!r} continues a backfill of {source}; set backfill-source: {source}")
+    return InputError(
+        "backfill-since", f"{since!r} continues a backfill of {source}; set {setting('backfill-source', source)}"
+    )
 
 
 def date_bound(since: str, when: Callable[[T], datetime | None]) -> Bound[T] | None:
@@ -244,7 +247,8 @@ class PastRuns(History[RunFacts]):
             bound = Bound(marker=lambda r: r.id == after)
         elif bound is None:
             raise InputError(
-                "backfill-since", f"expected a date YYYY-MM-DD or run:<id> with backfill-source: runs, got {since!r}"
+                "backfill-since",
+                f"expected a date YYYY-MM-DD or run:<id> with {setting('backfill-source', 'runs')}, got {since!r}",
             )
         # Created before the second the backfill started: a run that starts later cannot shift the pages.
         until = started.replace(microsecond=0) - timedelta(seconds=1)

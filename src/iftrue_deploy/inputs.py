@@ -35,6 +35,7 @@ from .parsers import (
     parse_text,
     parse_token,
     parse_whole,
+    setting,
     shorten,
     without_userinfo,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "parse_non_negative",
     "parse_status",
     "parse_whole",
+    "setting",
     "without_userinfo",
 ]
 

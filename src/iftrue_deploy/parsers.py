@@ -59,6 +59,12 @@ def named(name: str) -> str:
     return label[:1].lower() + label[1:]
 
 
+def setting(name: str, value: str) -> str:
+    """A setting with a value, as the user would write it: ``backfill-source: runs`` in a
+    workflow, ``--backfill-source runs`` on the command line."""
+    return f"--{name} {value}" if _label.get()(name).startswith("--") else f"{name}: {value}"
+
+
 @contextmanager
 def naming(label: Callable[[str], str]) -> Iterator[None]:
     """Every InputError shown inside the block names its setting with ``label``, wherever it was

@@ -163,7 +163,7 @@ def settings_from_inputs(inputs: ActionInputs, runner: RunnerEnv) -> Settings:
     if backfill_source == "runs" and not backfill_workflow:
         raise InputError(
             "backfill-workflow",
-            "required with backfill-source: runs (the deploy workflow's file name, e.g. deploy.yml)",
+            f"required with {spec.setting('backfill-source', 'runs')} (the deploy workflow's file name, e.g. deploy.yml)",
         )
     return Settings(
         iftrue_token=iftrue_token,

@@ -36,7 +36,7 @@ def test_without_a_token_the_action_names_its_inputs(
     assert run.returncode == 1
     (error,) = run.commands("error")
     assert error == (
-        "Input 'backfill-since': a backfill reads the history from the GitHub API, but input 'github-token' is empty"
+        "::error::Input 'backfill-since': a backfill reads the history from the GitHub API, but input 'github-token' is empty"
     )
     assert github.requests == [] and iftrue.requests == []
 

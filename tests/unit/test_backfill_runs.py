@@ -95,7 +95,7 @@ def test_continuing_after_a_run_orders_by_start_and_excludes_up_to_it() -> None:
 
 
 def test_an_unknown_run_to_continue_after_names_the_input() -> None:
-    with pytest.raises(InputError, match="backfill-since.*no completed run 99 of deploy.yml on main"):
+    with pytest.raises(InputError, match=r"backfill-since.*no completed run 99 of deploy\.yml on main"):
         past(run(2, 2), run(1, 1), since="run:99")
 
 

@@ -160,7 +160,8 @@ def settings_from_inputs(inputs: ActionInputs, runner: RunnerEnv) -> Settings:
         raise InputError("iftrue-token", "required (the iftrue JWT, kept as a secret) unless this is a dry run")
     backfill_source = spec.BACKFILL_SOURCE.value(raw("backfill-source"))
     backfill_workflow = spec.BACKFILL_WORKFLOW.given(raw("backfill-workflow"))
-    if backfill_source == "runs" and not backfill_workflow:
+    backfill_since = spec.BACKFILL_SINCE.given(raw("backfill-since"))
+    if backfill_since and backfill_source == "runs" and not backfill_workflow:
         raise InputError(
             "backfill-workflow",
             f"required with {spec.setting('backfill-source', 'runs')} (the deploy workflow's file name, e.g. deploy.yml)",
@@ -178,7 +179,7 @@ def settings_from_inputs(inputs: ActionInputs, runner: RunnerEnv) -> Settings:
         duration_unit=spec.DURATION_UNIT.value(raw("duration-unit")),
         dry_run=dry_run,
         fail_on_error=spec.FAIL_ON_ERROR.value(raw("fail-on-error")),
-        backfill_since=spec.BACKFILL_SINCE.given(raw("backfill-since")),
+        backfill_since=backfill_since,
         backfill_source=backfill_source,
         backfill_workflow=backfill_workflow,
         runner=runner,

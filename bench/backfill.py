@@ -57,6 +57,7 @@ def backfill_once(releases: int, source: str = "releases") -> Backfill:
     with standins() as (github, iftrue), tempfile.TemporaryDirectory(prefix="iftrue-bench-") as tmpdir:
         tmp = Path(tmpdir)
         head = history(github, source, releases)
+        github.set_rate_limit(100 * releases + 1000)  # the figure is the action's, not GitHub's hourly limit
         github.add_run(scenarios.RUN_ID, scenarios.ago(5))
         payload = event_payload("workflow_dispatch")
         payload["repository"]["html_url"] = scenarios.REPO_URL

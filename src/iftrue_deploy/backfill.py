@@ -28,7 +28,8 @@ from .inputs import setting
 from .listing import Walked
 from .pacing import RateLimitPacer
 from .past_events import deployment_event, release_event, run_event
-from .report import Outcome, publish_backfill
+from .record import DeploymentRecord
+from .report import Outcome, backfill_header, backfill_row, publish_backfill
 from .settings import InputError, Settings
 from .trigger import TriggerFacts
 from .trigger.events import context
@@ -74,6 +75,7 @@ class Backfill:
         # What happened after this moment is the live workflow's to report.
         self.started = now()
         self.walked = Walked()
+        self.summary_started = False
         # With runs, the branch input picks the production branch; each record's branch is derived.
         self.given = settings.overrides
         if settings.backfill_source == "runs":
@@ -146,11 +148,13 @@ class Backfill:
             self.listed = True
             self.listing_done(total)
             for index, (label, after, make) in enumerate(items, start=1):
-                outcome = self.one(label, make)
+                outcome, record = self.one(label, make)
                 outcomes.append(outcome)
                 if outcome.accepted:
                     self.resume = after
                 self.progress(index, total, label, outcome)
+                if row := backfill_row(index, outcome, record):
+                    self.commands.add_summary(row)
         except RateLimited as error:
             stopped = str(error)
         except BaseException as error:
@@ -174,37 +178,46 @@ class Backfill:
         ]
         notes = "; ".join(a for a in aside if a)
         self.commands.info(f"{total} past {source} to report, oldest first" + (f" ({notes})." if notes else "."))
+        self.summary_header()
+
+    def summary_header(self) -> None:
+        if not self.summary_started:
+            self.summary_started = True
+            self.commands.add_summary(
+                backfill_header(self.settings.backfill_source, self.settings.backfill_since or "")
+            )
 
     def progress(self, index: int, total: int, label: str, outcome: Outcome) -> None:
         """The one line of progress per record."""
         self.commands.info(f"[{index}/{total}] {label}: {outcome.result}")
 
-    def one(self, label: str, make: Callable[[], TriggerFacts]) -> Outcome:
+    def one(self, label: str, make: Callable[[], TriggerFacts]) -> tuple[Outcome, DeploymentRecord | None]:
         lookups = Lookups(self.github, self.settings.environment)
         try:
             record = derive_record(self.given, make(), lookups, self.options, self.now)
         except Skip as skip:
-            return Outcome(label, None, f"skipped ({skip})")
+            return Outcome(label, f"skipped ({skip})"), None
         except InputError as error:
-            return Outcome(label, None, f"failed: {error}", failed=True)
+            return Outcome(label, f"failed: {error}", failed=True), None
         finally:
             for level, message in lookups.notes.items:
                 self.commands.annotate(level, f"{label}: {message}")
         if self.client is None:
             self.commands.info(f"would send: {json.dumps(record.payload(), ensure_ascii=False)}")
-            return Outcome(label, record, "would be sent (dry run)")
+            return Outcome(label, "would be sent (dry run)", derived=True), record
         try:
             sent = self.client.send(record.payload())
         except ReportError as error:
-            return Outcome(label, record, f"failed: {error}", failed=True)
+            return Outcome(label, f"failed: {error}", failed=True, derived=True), record
         deployment_id = sent.response.get("id")
-        return Outcome(
+        outcome = Outcome(
             label,
-            record,
             f"reported as {deployment_id}",
             None if deployment_id is None else str(deployment_id),
             accepted=True,
+            derived=True,
         )
+        return outcome, record
 
     def how_to_continue(self, outcomes: list[Outcome]) -> str:
         """The exact backfill-since value that continues after the last record iftrue accepted."""
@@ -228,10 +241,10 @@ class Backfill:
         if stopped:
             where = f"after {len(outcomes)} of {total}" if self.listed else "while listing"
             stopped = f"Stopped {where}: {stopped}. {self.how_to_continue(outcomes)}"
+        self.summary_header()
         publish_backfill(
             self.commands,
             settings.backfill_source,
-            settings.backfill_since or "",
             outcomes,
             total,
             stopped,
@@ -239,7 +252,7 @@ class Backfill:
             self.walked.later,
         )
         verb = "would be sent" if settings.dry_run else "reported"
-        count = len([o for o in outcomes if o.row is not None and not o.failed])
+        count = len([o for o in outcomes if o.derived and not o.failed])
         self.commands.info(
             f"Backfill {'stopped' if stopped else 'done'}: {count} of {total} {verb}, {len(failed)} failed."
         )

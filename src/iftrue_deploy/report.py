@@ -4,7 +4,7 @@ and the log lines (README "Outputs")."""
 from __future__ import annotations
 
 import json
-from dataclasses import InitVar, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .client import capped
@@ -86,41 +86,56 @@ def publish(
 
 @dataclass
 class Outcome:
-    """What became of one past deployment in a backfill. Of its record only the summary's cells
-    are kept (``row``): a backfill of thousands must not hold every record."""
+    """What became of one past deployment in a backfill. Small on purpose: a backfill of thousands
+    keeps one a record (its summary row is written when it happens)."""
 
     label: str
-    record: InitVar[DeploymentRecord | None]
     result: str
     deployment_id: str | None = None
     failed: bool = False
     accepted: bool = False  # iftrue took it: a backfill continues after the last one
-    row: str | None = field(init=False, default=None)  # deployment | commit | pull request | commits | status
-
-    def __post_init__(self, record: DeploymentRecord | None) -> None:
-        if record is not None:
-            self.row = backfill_cells(record)
+    derived: bool = False  # a record was derived (sent, or would be in a dry run)
 
 
-def backfill_cells(r: DeploymentRecord) -> str:
-    repo = r.repository_url.rstrip("/")
-    pr = link(f"#{r.pull_request_number}", f"{repo}/pull/{r.pull_request_number}") if r.pull_request_number else "—"
-    commit = link(r.commit_id[:7], f"{repo}/commit/{r.commit_id}")
-    return f"{link(r.title, r.url)} | {commit} | {pr} | {r.commits_count} | `{r.status}`"
+# Rows of the backfill's summary table: a few hundred bytes each, well under GitHub's 1 MiB with the
+# lines after them. Beyond it, only the rows of failures are written; the log has every record.
+SUMMARY_ROWS = 1000
+
+
+def backfill_header(source: str, since: str) -> str:
+    return (
+        f"### iftrue backfill: {source} since {cell(since)}\n\n"
+        "| # | Deployment | Commit | Pull request | Commits | Status | Outcome |\n"
+        "| --- | --- | --- | --- | --- | --- | --- |\n"
+    )
+
+
+def backfill_row(index: int, outcome: Outcome, record: DeploymentRecord | None) -> str:
+    """One row of the summary table, or "" past SUMMARY_ROWS (but for a failure)."""
+    if index > SUMMARY_ROWS and not outcome.failed:
+        return ""
+    cells = f"{cell(outcome.label)} | — | — | — | —"
+    if record is not None:
+        r = record
+        repo = r.repository_url.rstrip("/")
+        pr = link(f"#{r.pull_request_number}", f"{repo}/pull/{r.pull_request_number}") if r.pull_request_number else "—"
+        commit = link(r.commit_id[:7], f"{repo}/commit/{r.commit_id}")
+        cells = f"{link(r.title, r.url)} | {commit} | {pr} | {r.commits_count} | `{r.status}`"
+    return f"| {index} | {cells} | {cell(outcome.result)} |\n"
 
 
 def publish_backfill(
     commands: WorkflowCommands,
     source: str,
-    since: str,
     outcomes: list[Outcome],
     total: int,
     stopped: str | None,
     continue_since: str,
     later: int = 0,
 ) -> None:
-    """The outputs and summary of a backfill; ``continue_since`` is the backfill-since value that
-    continues after the last record iftrue accepted (README "Backfill")."""
+    """The outputs of a backfill and the end of its summary (the header and rows are written as it
+    goes); ``continue_since`` is the backfill-since value that continues after the last record
+    iftrue accepted (README "Backfill")."""
     reported = [o.deployment_id for o in outcomes if o.deployment_id is not None]
     commands.set_outputs(
         {
@@ -129,21 +144,9 @@ def publish_backfill(
             "backfill-continue-since": continue_since,
         }
     )
-    commands.add_summary(backfill_summary(source, since, outcomes, total, stopped, later))
-
-
-def backfill_summary(
-    source: str, since: str, outcomes: list[Outcome], total: int, stopped: str | None, later: int = 0
-) -> str:
-    lines = [
-        f"### iftrue backfill: {source} since {cell(since)}",
-        "",
-        "| # | Deployment | Commit | Pull request | Commits | Status | Outcome |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for index, o in enumerate(outcomes, start=1):
-        cells = o.row or f"{cell(o.label)} | — | — | — | —"
-        lines.append(f"| {index} | {cells} | {cell(o.result)} |")
+    lines = []
+    if len(outcomes) > SUMMARY_ROWS:
+        lines += ["", f"Rows after the {SUMMARY_ROWS}th are left out but for failures: the log has every record."]
     if stopped:
         lines += ["", cell(stopped)]
     if len(outcomes) < total:
@@ -153,4 +156,4 @@ def backfill_summary(
             "",
             f"{later} {source} came after the backfill started: left to the live workflow, not reported here.",
         ]
-    return "\n".join(lines) + "\n\n"
+    commands.add_summary("\n".join(lines) + "\n\n")

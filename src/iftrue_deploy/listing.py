@@ -88,7 +88,7 @@ class Spool(Generic[T]):
     def write(self, item: T) -> int:
         self.file.seek(0, 2)
         place = self.file.tell()
-        self.file.write(json.dumps(asdict(item), default=_encode, ensure_ascii=False) + "\n")  # type: ignore[call-overload]
+        self.file.write(json.dumps(asdict(item), default=_encode) + "\n")  # type: ignore[call-overload]
         return place
 
     def read(self, place: int) -> T:

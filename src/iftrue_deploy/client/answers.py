@@ -81,6 +81,7 @@ def _reason(error: Exception) -> str:
 
 # Public for the GitHub gateway (the same words for a network failure, wherever it happens).
 describe_failure = _reason
+never_connected = _never_connected
 
 
 def _quote(text: str) -> str:

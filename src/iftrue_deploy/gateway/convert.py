@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.util.retry import Retry
 
-from ..client.answers import describe_failure
+from ..client.answers import describe_failure, never_connected
 from ..facts import Comparison, DeploymentFacts, PullRequestFacts, ReleaseFacts, utc
 
 if TYPE_CHECKING:
@@ -127,6 +127,6 @@ def unreachable(api_url: str, error: requests.exceptions.RequestException) -> st
     host = urlsplit(api_url).hostname or api_url
     if isinstance(error, requests.exceptions.ReadTimeout):
         return f"{host} did not answer in time"
-    if isinstance(error, requests.exceptions.ConnectionError | requests.exceptions.ConnectTimeout):
+    if never_connected(error):
         return f"could not connect to {host}: {describe_failure(error)}"
-    return f"{host}: {describe_failure(error)}"
+    return f"the connection to {host} broke ({describe_failure(error)})"

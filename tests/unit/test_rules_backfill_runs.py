@@ -149,8 +149,14 @@ def test_a_network_failure_is_said_as_the_iftrue_client_says_it() -> None:
         "'api.github.com' ([Errno -2] Name or service not known)\"))"
     )
     assert unreachable("https://api.github.com", error) == "could not connect to api.github.com: host name not found"
-    refused = requests.exceptions.ConnectionError("... [Errno 111] Connection refused')")
+    refused = requests.exceptions.ConnectionError(
+        "HTTPSConnectionPool(host='ghe.example', port=443): Max retries exceeded (Caused by "
+        "NewConnectionError('<urllib3.connection.HTTPSConnection object>: Failed to establish a new connection: "
+        "[Errno 111] Connection refused'))"
+    )
     assert unreachable("https://ghe.example/api/v3", refused) == "could not connect to ghe.example: connection refused"
+    broke = requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end closed'))")
+    assert unreachable("https://api.github.com", broke) == "the connection to api.github.com broke (RemoteDisconnected)"
     assert unreachable("https://api.github.com", requests.exceptions.ReadTimeout("x")) == (
         "api.github.com did not answer in time"
     )

@@ -178,3 +178,21 @@ def test_resuming_a_runs_backfill_sends_nothing_twice(
     assert reported == expected
     # The first record of the second run counts from the last successful run of the first.
     assert iftrue.records[sent_first]["commits_count"] in (1, 2)
+
+
+def test_more_runs_than_github_lists_for_one_query_are_walked_in_windows(github: GitHubStandIn) -> None:
+    """Rule: GitHub answers at most 1,000 runs for a filtered listing; past that the gateway asks
+    again for those created at or before the oldest it has: every run is listed (the one at the
+    window's edge twice, which the walk de-duplicates)."""
+    from iftrue_deploy.gateway import PyGithubFacts
+
+    for i in range(1, 1051):
+        add_workflow_run(github, i, created_at=iso(START + timedelta(minutes=i)))
+    gateway = PyGithubFacts(github.url, GITHUB_TOKEN, github.full_name)
+    pages = list(gateway.run_pages("deploy.yml", "main", START + timedelta(days=30)))
+    ids = [r.id for page in pages for r in page]
+    assert set(ids) == set(range(1, 1051))
+    assert len(ids) == 1051  # run 51 closes the first window and opens the second
+    queries = [r.query for r in github.requests if r.path.endswith("/runs")]
+    assert len(queries) == 11 and all(q["per_page"] == "100" for q in queries)
+    assert queries[10]["created"] == "<=2024-02-01T00:51:00+00:00" and queries[10]["page"] == "1"

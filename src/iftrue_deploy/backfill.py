@@ -23,7 +23,7 @@ from typing import Any
 from .client import IftrueClient, ReportError
 from .derive import Lookups, Skip, derive_record, options_from
 from .facts import GitHubFacts, GitHubUnavailable, RateLimited
-from .history import PastDeployments, PastReleases, PastRuns, continue_after, continue_after_run
+from .history import History, PastDeployments, PastReleases, PastRuns, continue_after, continue_after_run
 from .inputs import setting
 from .listing import Walked
 from .pacing import RateLimitPacer
@@ -84,39 +84,28 @@ class Backfill:
     def history(self) -> tuple[int, Walked, Iterator[Item]]:
         """Lists the past deployments (every page, a page at a time): how many there are, what the
         listing found, and the walk over them, oldest first."""
-        settings, started = self.settings, self.started
+        settings, started, context = self.settings, self.started, self.context
         since = settings.backfill_since or ""
+        items: Iterator[Item]
+        walk: History[Any]
         if settings.backfill_source == "releases":
-            releases = PastReleases(self.github, since, started)
-            return (
-                len(releases),
-                releases.walked,
-                (
-                    (p.release.tag, p.release.tag, partial(release_event, self.context, self.github, p))
-                    for p in releases
-                ),
-            )
-        if settings.backfill_source == "runs":
+            walk = releases = PastReleases(self.github, since, started)
+            items = ((p.release.tag, p.release.tag, partial(release_event, context, self.github, p)) for p in releases)
+        elif settings.backfill_source == "runs":
             workflow = settings.backfill_workflow or ""
-            runs = PastRuns(self.github, workflow, self.production_branch(), since, started)
-            return (
-                len(runs),
-                runs.walked,
-                ((f"run {p.run.id}", continue_after_run(p.run.id), partial(run_event, self.context, p)) for p in runs),
-            )
-        walk = PastDeployments(self.github, settings.environment, since, started)
-        return (
-            len(walk),
-            walk.walked,
-            (
+            walk = runs = PastRuns(self.github, workflow, self.production_branch(), since, started)
+            items = ((f"run {p.run.id}", continue_after_run(p.run.id), partial(run_event, context, p)) for p in runs)
+        else:
+            walk = deployments = PastDeployments(self.github, settings.environment, since, started)
+            items = (
                 (
                     f"deployment {p.deployment.id}",
                     continue_after(p.deployment.id),
-                    partial(deployment_event, self.context, p),
+                    partial(deployment_event, context, p),
                 )
-                for p in walk
-            ),
-        )
+                for p in deployments
+            )
+        return len(walk), walk.walked, items
 
     def production_branch(self) -> str:
         """The branch input, else the repository's default branch (from the event, else GitHub)."""

@@ -57,7 +57,15 @@ SCENARIOS = [
         accepted_extra=1,
         why_extra="the failed deployment in between must be checked and skipped (the e2e test allows budget + 1)",
     ),
-    Scenario("deployment", "created 3 days ago, run attempt started 5 min ago", "deployment", s.deployment_created),
+    Scenario(
+        "deployment",
+        "created 3 days ago, run attempt started 5 min ago",
+        "deployment",
+        s.deployment_created,
+        accepted_extra=1,
+        why_extra="the commit's own earlier (failed) deployment must be checked: only its status tells a retry "
+        "from a redeploy (the e2e test allows budget + 1)",
+    ),
     Scenario("workflow_run", "run with its pull request", "workflow_run", s.workflow_run_with_its_pull_request),
     Scenario("workflow_run", "fork: empty pull_requests", "workflow_run", s.workflow_run_from_a_fork),
     Scenario("workflow_dispatch with ref", "ref: v1.0.1", "workflow_dispatch", s.workflow_dispatch_with_a_ref),

@@ -1,5 +1,6 @@
 """Reads a step summary for what untrusted text must not add: links other than the action's own,
-images, HTML tags, autolinks, link reference definitions and table rows split by a stray "|"."""
+images, HTML tags, autolinks, link reference definitions and table rows split by a stray "|"
+(a row with another number of cells than its table's header)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,12 @@ def summary_problems(markdown: str, own_links: str = OWN_LINKS) -> list[str]:
     problems += [f"autolink {m}" for m in re.findall(r"(?:https?://|www\.)\S*", text, re.IGNORECASE)]
     problems += [f"mail autolink {m}" for m in re.findall(r"[\w.+-]+@[\w-]+\.\w+", text)]
     problems += [f"reference definition {m}" for m in re.findall(r"(?<!\\)\[[^\]\\]*\]:", text)]
+    columns = None  # the pipes of the table's header row: every row of the table has as many
     for line in markdown.split("\n"):
-        if line.startswith("| ") and unescaped(line, "|") != 3:
+        if not line.startswith("| "):
+            columns = None
+            continue
+        columns = columns or unescaped(line, "|")
+        if unescaped(line, "|") != columns:
             problems.append(f"table row split: {line[:60]}")
     return problems

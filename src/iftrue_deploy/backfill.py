@@ -21,15 +21,15 @@ from functools import partial
 from typing import Any
 
 from .client import IftrueClient, ReportError
-from .derive import Lookups, Skip, derive_record, options_from
+from .derive import ExplainedRecord, Lookups, Skip, derive_record, options_from
 from .facts import GitHubFacts, GitHubUnavailable, RateLimited
 from .history import History, PastDeployments, PastReleases, PastRuns, continue_after, continue_after_run
 from .inputs import setting
 from .listing import Walked
 from .pacing import RateLimitPacer
 from .past_events import deployment_event, release_event, run_event
-from .record import DeploymentRecord
-from .report import Outcome, backfill_header, backfill_row, publish_backfill
+from .quoting import quoted
+from .report import Outcome, backfill_header, backfill_row, explained_briefly, publish_backfill
 from .settings import InputError, Settings
 from .trigger import TriggerFacts
 from .trigger.events import context
@@ -119,7 +119,7 @@ class Backfill:
                 "create-github-deployment is ignored in a backfill: past deployments are not created again."
             )
         self.commands.info(
-            f"Backfill of {settings.backfill_source} since {settings.backfill_since}"
+            f"Backfill of {settings.backfill_source} since {quoted(settings.backfill_since or '')}"
             + (" (dry run: nothing is sent)" if settings.dry_run else "")
         )
         self.github.pace_with(RateLimitPacer(self.commands.info, self.sleep))
@@ -141,7 +141,7 @@ class Backfill:
                 outcomes.append(outcome)
                 if outcome.accepted:
                     self.resume = after
-                self.progress(index, total, label, outcome)
+                self.progress(index, total, label, outcome, record)
                 if row := backfill_row(index, outcome, record):
                     self.commands.add_summary(row)
         except RateLimited as error:
@@ -176,11 +176,11 @@ class Backfill:
                 backfill_header(self.settings.backfill_source, self.settings.backfill_since or "")
             )
 
-    def progress(self, index: int, total: int, label: str, outcome: Outcome) -> None:
-        """The one line of progress per record."""
-        self.commands.info(f"[{index}/{total}] {label}: {outcome.result}")
+    def progress(self, index: int, total: int, label: str, outcome: Outcome, record: ExplainedRecord | None) -> None:
+        """The one line of progress per record, with why of its main fields."""
+        self.commands.info(f"[{index}/{total}] {label}: {outcome.result}{explained_briefly(record)}")
 
-    def one(self, label: str, make: Callable[[], TriggerFacts]) -> tuple[Outcome, DeploymentRecord | None]:
+    def one(self, label: str, make: Callable[[], TriggerFacts]) -> tuple[Outcome, ExplainedRecord | None]:
         lookups = Lookups(self.github, self.settings.environment)
         try:
             record = derive_record(self.given, make(), lookups, self.options, self.now)
@@ -193,11 +193,11 @@ class Backfill:
                 self.commands.annotate(level, f"{label}: {message}")
         if self.client is None:
             self.commands.info(f"would send: {json.dumps(record.payload(), ensure_ascii=False)}")
-            return Outcome(label, "would be sent (dry run)", derived=True), record
+            return Outcome(label, "would be sent (dry run)", derived=True, reasons=record.reasons), record
         try:
             sent = self.client.send(record.payload())
         except ReportError as error:
-            return Outcome(label, f"failed: {error}", failed=True, derived=True), record
+            return Outcome(label, f"failed: {error}", failed=True, derived=True, reasons=record.reasons), record
         deployment_id = sent.response.get("id")
         outcome = Outcome(
             label,
@@ -205,6 +205,7 @@ class Backfill:
             None if deployment_id is None else str(deployment_id),
             accepted=True,
             derived=True,
+            reasons=record.reasons,
         )
         return outcome, record
 

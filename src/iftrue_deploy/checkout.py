@@ -1,7 +1,9 @@
-"""What a git checkout says about itself: the commit, the branch and the GitHub repository.
+"""What a git checkout says about itself: the commit, the branch and the repository.
 
 Read from the files under ``.git`` (no git program, no shell), for the command-line program when
-neither a flag nor a variable gives them. Anything unreadable is simply not known.
+neither a flag nor a variable gives them. Anything unreadable is simply not known. The remote gives
+the repository's name and web address, never an API URL: where the GitHub token may go is decided
+in github_api.py alone, and a remote on another host than github.com gets none.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from .github_api import GITHUB_COM
 
 SHA_RE = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 NAME_RE = r"[A-Za-z0-9_.-]+"
@@ -22,7 +26,7 @@ class Checkout:
     sha: str | None = None
     branch: str | None = None  # None when HEAD is detached
     repository: str | None = None  # OWNER/REPO, from the remote "origin"
-    server_url: str | None = None  # https://github.com, or a GitHub Enterprise Server's web URL
+    server_url: str | None = None  # the web address of the remote's host, for links: https://github.com, …
 
 
 def read_checkout(start: Path) -> Checkout | None:
@@ -78,7 +82,7 @@ def _read(path: Path, git_dir: Path, common_dir: Path) -> Checkout:
     elif SHA_RE.fullmatch(head):
         sha = head
     url = remote_url(_text(common_dir / "config") or "", "origin")
-    repository, server_url = github_repository(url) if url else (None, None)
+    repository, server_url = remote_repository(url) if url else (None, None)
     return Checkout(path, sha, branch or None, repository, server_url)
 
 
@@ -120,8 +124,8 @@ def remote_url(config: str, remote: str) -> str | None:
     return found
 
 
-def github_repository(url: str) -> tuple[str | None, str | None]:
-    """(OWNER/REPO, web URL of the server) for a GitHub-style https, ssh or scp-like remote URL."""
+def remote_repository(url: str) -> tuple[str | None, str | None]:
+    """(OWNER/REPO, web address of its host) for an https, ssh or scp-like remote URL of any host."""
     scp = re.fullmatch(r"(?:[^@/:]+@)?([A-Za-z0-9.-]+):(.+)", url)
     if scp and "://" not in url:
         host, path, port = scp.group(1), scp.group(2).strip("/"), None
@@ -139,7 +143,7 @@ def github_repository(url: str) -> tuple[str | None, str | None]:
     if not re.fullmatch(rf"{NAME_RE}/{NAME_RE}", path):
         return None, None
     host = host.lower()
-    if host in ("ssh.github.com", "www.github.com"):
-        host = "github.com"
+    if host in ("github.com", "ssh.github.com", "www.github.com"):
+        return path, GITHUB_COM
     scheme = "http" if url.startswith("http://") else "https"
     return path, f"{scheme}://{host}" + (f":{port}" if port else "")

@@ -17,6 +17,7 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -99,10 +100,27 @@ def environ_for(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[st
     return result
 
 
+def event_names_commit(settings: Settings) -> bool:
+    """Whether the event file names the deployed commit (a merged pull request's merge commit, a
+    push's `after`, …): then the record does not use the checkout's, and nothing says it does.
+    Asked of the event's own adapter (:mod:`.trigger`), the one place that knows."""
+    if not settings.runner.event_path:
+        return False
+    from .main import load_event
+    from .trigger import read_trigger
+
+    try:
+        payload = load_event(settings.runner.event_path)
+    except InputError:
+        return False  # the action says what is wrong with the file
+    return read_trigger(payload, replace(settings.runner, sha="")).sha is not None
+
+
 def complete_from_checkout(env: dict[str, str], settings: Settings, cwd: Path) -> list[str]:
-    """Fills in the commit, branch and repository from the git checkout where neither a flag nor a
-    variable gave them; returns what it read, to be said."""
-    wants_commit = not (env.get("GITHUB_SHA") or settings.ref)
+    """Fills in the commit, branch and repository from the git checkout where neither a flag, a
+    variable nor the event gave them; returns what it read, to be said."""
+    wants_commit = not (env.get("GITHUB_SHA") or settings.ref or settings.overrides.commit_id)
+    wants_commit = wants_commit and not event_names_commit(settings)
     wants_branch = not (env.get("GITHUB_REF") or settings.ref or settings.overrides.branch)
     wants_repository = not env.get("GITHUB_REPOSITORY")
     if not (wants_commit or wants_branch or wants_repository):
@@ -111,7 +129,7 @@ def complete_from_checkout(env: dict[str, str], settings: Settings, cwd: Path) -
     if checkout is None:
         return []
     read: list[str] = []
-    if wants_commit and checkout.sha and not settings.overrides.commit_id:
+    if wants_commit and checkout.sha:
         env["GITHUB_SHA"] = checkout.sha
         read.append(f"commit {checkout.sha}")
     # The checkout's branch says nothing about another commit than its own.
@@ -121,10 +139,10 @@ def complete_from_checkout(env: dict[str, str], settings: Settings, cwd: Path) -
         env["GITHUB_REF_NAME"] = checkout.branch
         read.append(f"branch {checkout.branch}")
     if wants_repository and checkout.repository and checkout.server_url:
+        # The name and the web address for links; never an API URL (github_api.py decides where
+        # the GitHub token goes: without GITHUB_API_URL, a host that is not github.com gets none).
         env["GITHUB_REPOSITORY"] = checkout.repository
         env.setdefault("GITHUB_SERVER_URL", checkout.server_url)
-        if env["GITHUB_SERVER_URL"] != "https://github.com":
-            env.setdefault("GITHUB_API_URL", f"{env['GITHUB_SERVER_URL']}/api/v3")
         read.append(f"repository {checkout.repository} on {env['GITHUB_SERVER_URL']}")
     return [f"From the git checkout: {', '.join(read)}."] if read else []
 

@@ -81,12 +81,19 @@ class CommitFacts:
     message: str
 
 
+# GitHub's OpenAPI `comparison` schema: the only values of its `status`.
+COMPARE_STATUSES = ("diverged", "ahead", "behind", "identical")
+
+
 @dataclass(frozen=True)
 class Comparison:
     total_commits: int
     subjects: tuple[str, ...]
     # The head commit's message, when the first page of commits reaches the head.
     head_message: str | None = None
+    # GitHub's `status`: "ahead", "behind" (the head is an ancestor of the base), "identical" or
+    # "diverged"; None when the answer lacked it.
+    status: str | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import Generic, TypeVar
 from .facts import DeploymentFacts, GitHubFacts, GitHubUnavailable, ReleaseFacts, RunFacts
 from .inputs import setting
 from .listing import EARLIEST, Bound, Source, Walk, Walked
+from .quoting import quoted
 from .settings import InputError
 from .status import SUCCESSFUL_STATES
 
@@ -74,7 +75,7 @@ def after_id(since: str, prefix: str) -> int | None:
         return None
     number = since.removeprefix(prefix)
     if not number.isdigit():
-        raise InputError("backfill-since", f"{EXPECTED}, got {since!r}")
+        raise InputError("backfill-since", f"{EXPECTED}, got {quoted(since)}")
     return int(number)
 
 
@@ -87,12 +88,12 @@ def continue_after_run(run_id: int) -> str:
 
 
 def no_such_tag(since: str) -> InputError:
-    return InputError("backfill-since", f"no published release has the tag {since!r}; {EXPECTED}")
+    return InputError("backfill-since", f"no published release has the tag {quoted(since)}; {EXPECTED}")
 
 
 def wrong_source(since: str, source: str) -> InputError:
     return InputError(
-        "backfill-since", f"{since!r} continues a backfill of {source}; set {setting('backfill-source', source)}"
+        "backfill-since", f"{quoted(since)} continues a backfill of {source}; set {setting('backfill-source', source)}"
     )
 
 
@@ -155,7 +156,7 @@ class PastDeployments(History[DeploymentFacts]):
         if since.startswith(RUN_PREFIX):
             raise wrong_source(since, "runs")
         kind = Source(
-            f"deployments in {environment!r}",
+            f"deployments in {quoted(environment)}",
             DeploymentFacts,
             id=lambda d: d.id,
             when=lambda d: d.created_at,
@@ -248,7 +249,7 @@ class PastRuns(History[RunFacts]):
         elif bound is None:
             raise InputError(
                 "backfill-since",
-                f"expected a date YYYY-MM-DD or run:<id> with {setting('backfill-source', 'runs')}, got {since!r}",
+                f"expected a date YYYY-MM-DD or run:<id> with {setting('backfill-source', 'runs')}, got {quoted(since)}",
             )
         # Created before the second the backfill started: a run that starts later cannot shift the pages.
         until = started.replace(microsecond=0) - timedelta(seconds=1)

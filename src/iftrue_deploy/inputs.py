@@ -14,6 +14,8 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from . import parsers
+from .github_api import SETTING as GITHUB_API_SETTING
+from .github_api import VARIABLE as GITHUB_API_VARIABLE
 from .parsers import (
     DEFAULT_API_URL,
     BackfillSource,
@@ -36,9 +38,8 @@ from .parsers import (
     parse_token,
     parse_whole,
     setting,
-    shorten,
-    without_userinfo,
 )
+from .quoting import quoted
 
 __all__ = [
     "BY_NAME",
@@ -59,7 +60,6 @@ __all__ = [
     "parse_status",
     "parse_whole",
     "setting",
-    "without_userinfo",
 ]
 
 T_co = TypeVar("T_co", covariant=True)
@@ -75,7 +75,7 @@ def parse_backfill_since(name: str, value: str) -> str:
             raise ValueError(value)
     except ValueError:
         raise InputError(
-            name, f"expected a date YYYY-MM-DD, a tag, deployment:<id> or run:<id>, got {shorten(value)!r}"
+            name, f"expected a date YYYY-MM-DD, a tag, deployment:<id> or run:<id>, got {quoted(value)}"
         ) from None
     return value
 
@@ -199,13 +199,16 @@ INPUTS: tuple[InputSpec[object], ...] = (
     RETRY_BASE_DELAY,
 )
 BY_NAME: dict[str, InputSpec[object]] = {spec.name: spec for spec in INPUTS}
-# The tunings are variables, not action inputs: messages name them so.
+# The tunings are variables, not action inputs: messages name them so; and so is the GitHub API URL.
 parsers.NAMES.update({spec.name: f"Variable {spec.variable}" for spec in INPUTS if not spec.action_input})
 # The runner's context, which the CLI takes as flags (cli.py).
 parsers.NAMES["repository"] = "Variable GITHUB_REPOSITORY"
+parsers.NAMES[GITHUB_API_SETTING] = f"Variable {GITHUB_API_VARIABLE}"
 
 
 def cli_label(name: str) -> str:
     """How the command-line program names a setting: ``--is-fix / IFTRUE_IS_FIX``."""
+    if name == GITHUB_API_SETTING:
+        return f"--{name} / {GITHUB_API_VARIABLE}"
     spec = BY_NAME.get(name)
     return f"Input '{name}'" if spec is None else f"--{spec.name} / {spec.variable}"

@@ -13,6 +13,7 @@ from .client import IftrueClient, RetryPolicy
 from .derive import Lookups, options_from
 from .facts import GitHubFacts
 from .gateway import PyGithubFacts
+from .github_api import NoGitHubApi
 from .inputs import named
 from .interrupt import DELIVERY, Interrupted, cancellable
 from .run import run_once
@@ -52,13 +53,20 @@ def load_event(path: str) -> dict[str, Any]:
 def github_gateway(settings: Settings) -> tuple[GitHubFacts | None, str, str | None]:
     """The gateway to the GitHub API (PyGithub is imported on its first question), or None with
     the reason; and a notice for the user when they should know."""
-    runner = settings.runner
+    runner, api = settings.runner, settings.github_api
+    fallback = "fields the event does not carry fall back without the GitHub API"
     if not settings.github_token:
         empty = f"{named('github-token')} is empty"
-        return None, empty, f"{empty[:1].upper()}{empty[1:]}: fields the event does not carry fall back without it."
+        return None, empty, f"{empty[:1].upper()}{empty[1:]}: {fallback}."
     if not runner.repository:
         return None, f"no repository is known ({named('repository')})", None
-    return PyGithubFacts(runner.api_url, settings.github_token, runner.repository), "", None
+    if isinstance(api, NoGitHubApi):
+        return (
+            None,
+            f"the GitHub token is not sent: {api.reason}",
+            f"The GitHub token is not sent: {api.reason}; {fallback}.",
+        )
+    return PyGithubFacts(api, settings.github_token, runner.repository), "", api.announcement
 
 
 def iftrue_client(settings: Settings, commands: WorkflowCommands) -> IftrueClient | None:
@@ -118,6 +126,8 @@ def _main(environ: Mapping[str, str], commands: WorkflowCommands, now: Callable[
                 )
                 commands.error(str(problem))
                 return 1
+            if notice:
+                commands.notice(notice)
             return Backfill(settings, payload, github, client, commands, now).run()
         if notice:
             commands.notice(notice)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from .quoting import url_without_userinfo
+
 # Brackets are what every link and image needs; with them escaped, ( ) and ! are only text.
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~$])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
@@ -41,8 +43,17 @@ def link(label: str, url: str | None) -> str:
     except ValueError:
         return cell(label)
     host = parts.netloc.rsplit("@", 1)[-1]
+    if "@" in url and "@" not in parts.netloc:
+        # "https://user:pa/ss@host": a password holding "/" hides where the host starts, and a
+        # guess could link the password or another host. No link; the label stays.
+        return cell(label)
     if parts.scheme.lower() not in ("http", "https") or not host:
         return cell(label)
     address = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
     address = quote(address, safe=_URL_SAFE, errors="replace")  # a lone surrogate becomes "?"
     return f"[{cell(label)}]({address})"
+
+
+def url_link(url: str) -> str:
+    """A link labelled with its own address, shown without user name or password."""
+    return link(url_without_userinfo(url), url)

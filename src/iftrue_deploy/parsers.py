@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
+from .quoting import quoted, url_without_userinfo
 from .status import INPUT_WORDS, ApiStatus
 
 DurationUnit = Literal["minutes", "seconds"]
@@ -52,17 +53,22 @@ def default_label(name: str) -> str:
 _label: ContextVar[Callable[[str], str]] = ContextVar("input_label", default=default_label)
 
 
+def label(name: str) -> str:
+    """How a setting is named in messages where the code runs now (the action, or the CLI)."""
+    return _label.get()(name)
+
+
 def named(name: str) -> str:
     """A setting as a message names it mid-sentence, in the words of who runs the code:
     ``input 'github-token'`` in the action, ``--github-token / GITHUB_TOKEN`` in the CLI."""
-    label = _label.get()(name)
-    return label[:1].lower() + label[1:]
+    found = label(name)
+    return found[:1].lower() + found[1:]
 
 
 def setting(name: str, value: str) -> str:
     """A setting with a value, as the user would write it: ``backfill-source: runs`` in a
     workflow, ``--backfill-source runs`` on the command line."""
-    return f"--{name} {value}" if _label.get()(name).startswith("--") else f"{name}: {value}"
+    return f"--{name} {value}" if label(name).startswith("--") else f"{name}: {value}"
 
 
 @contextmanager
@@ -79,15 +85,6 @@ def naming(label: Callable[[str], str]) -> Iterator[None]:
 # --- parsers: (name, value) -> the value; an InputError names the setting -----------------------
 
 
-def shorten(value: str, limit: int = 60) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def without_userinfo(url: str) -> str:
-    """The URL with any ``user:password@`` replaced by ``***@``, for quoting it in a message."""
-    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)?[^/?#]*@", r"\1***@", url, count=1)
-
-
 def parse_text(name: str, value: str) -> str:
     return value
 
@@ -98,12 +95,12 @@ def parse_bool(name: str, value: str) -> bool:
         return True
     if lowered == "false":
         return False
-    raise InputError(name, f"expected true or false, got {shorten(value)!r}")
+    raise InputError(name, f"expected true or false, got {quoted(value)}")
 
 
 def parse_whole(name: str, value: str) -> int:
     if not re.fullmatch(r"\+?\d+", value):
-        raise InputError(name, f"expected a whole number of 0 or more, got {shorten(value)!r}")
+        raise InputError(name, f"expected a whole number of 0 or more, got {quoted(value)}")
     return int(value)
 
 
@@ -113,7 +110,7 @@ def parse_non_negative(name: str, value: str) -> float:
     except ValueError:
         number = float("nan")
     if not 0 <= number < float("inf"):  # also rejects NaN
-        raise InputError(name, f"expected a number of 0 or more, got {shorten(value)!r}")
+        raise InputError(name, f"expected a number of 0 or more, got {quoted(value)}")
     return number
 
 
@@ -124,13 +121,13 @@ def parse_seconds(name: str, value: str) -> float:
     except ValueError:
         number = float("nan")
     if not 0 < number < float("inf"):
-        raise InputError(name, f"expected a number of seconds greater than 0, got {shorten(value)!r}")
+        raise InputError(name, f"expected a number of seconds greater than 0, got {quoted(value)}")
     return number
 
 
 def parse_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
     if value.lower() not in choices:
-        raise InputError(name, f"expected one of {', '.join(choices)}, got {shorten(value)!r}")
+        raise InputError(name, f"expected one of {', '.join(choices)}, got {quoted(value)}")
     return value.lower()
 
 
@@ -147,21 +144,30 @@ def parse_backfill_source(name: str, value: str) -> BackfillSource:
 
 def parse_commit_sha(name: str, value: str) -> str:
     if not re.fullmatch(r"[0-9a-fA-F]{40}", value):
-        raise InputError(name, f"expected a full 40-character commit SHA, got {shorten(value)!r}")
+        raise InputError(name, f"expected a full 40-character commit SHA, got {quoted(value)}")
     return value.lower()
 
 
 def parse_api_url(name: str, value: str) -> str:
-    shown = shorten(without_userinfo(value))
+    """An https base URL (http for loopback addresses), with no credentials, query or fragment.
+
+    Any "@" is refused: in ``https://user:pa/ss@host`` the password holds "/", and urlsplit then
+    sees no credentials but a host "user" with the port "pa"; only the user can tell which was meant.
+    """
+    shown = quoted(url_without_userinfo(value))
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(name, f"expected an https:// URL such as {DEFAULT_API_URL}, got {shown!r}")
+        raise InputError(name, f"expected an https:// URL such as {DEFAULT_API_URL}, got {shown}")
+    if "@" in value or parts.query or parts.fragment:
+        raise InputError(name, f"expected a base URL without credentials, query or fragment, got {shown}")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise InputError(name, f"expected host[:port] after the scheme, got {shown}") from None
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise InputError(
-            name, f"expected an https:// URL (plain http is allowed only for loopback addresses), got {shown!r}"
+            name, f"expected an https:// URL (plain http is allowed only for loopback addresses), got {shown}"
         )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise InputError(name, f"expected a base URL without credentials, query or fragment, got {shown!r}")
     return value.rstrip("/")
 
 
@@ -199,7 +205,7 @@ def check_jwt(name: str, token: str, now: float | None = None) -> None:
     try:
         claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
         json.loads(base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; RecursionError: nested deep
         raise InputError(name, problem) from None
     if not isinstance(claims, dict):
         raise InputError(name, problem)
@@ -218,7 +224,7 @@ def parse_status(name: str, value: str) -> tuple[ApiStatus | None, bool]:
         raise InputError(
             name,
             "expected succes, in_progress or fail (or success, failure, pending, cancelled, skipped: "
-            f"the values of the job's status), got {shorten(value)!r}",
+            f"the values of the job's status), got {quoted(value)}",
         )
     mapped = INPUT_WORDS[key]
     return mapped, mapped is None

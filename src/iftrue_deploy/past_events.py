@@ -10,6 +10,7 @@ from .derive import Skip
 from .facts import GitHubFacts, GitHubUnavailable
 from .history import RUN_OUTCOMES, PastDeployment, PastRelease, PastRun
 from .payload import branch_of
+from .quoting import quoted
 from .settings import InputError
 from .status import from_deployment_state, from_run
 from .trigger import Previous, Release, Span, TriggerFacts
@@ -21,7 +22,7 @@ def release_event(context: TriggerFacts, github: GitHubFacts, item: PastRelease)
     try:
         sha = github.commit(r.tag).sha
     except GitHubUnavailable as error:
-        raise InputError("backfill-since", f"could not resolve the tag {r.tag!r} to a commit ({error})") from None
+        raise InputError("backfill-since", f"could not resolve the tag {quoted(r.tag)} to a commit ({error})") from None
     target = r.target_commitish
     return replace(
         context,

@@ -88,7 +88,7 @@ def pull_request(pr: dict[str, Any] | None) -> PullRequestFacts | None:
         number=number,
         title=text(pr, "title") or "",
         head_branch=text(pr, "head", "ref") or "",
-        labels=tuple(name.lower() for label in items(pr, "labels") if (name := text(label, "name"))),
+        labels=tuple(name for label in items(pr, "labels") if (name := text(label, "name"))),
         merge_commit_sha=text(pr, "merge_commit_sha"),
         merged=flag(pr, "merged") or text(pr, "merged_at") is not None,
         commits=whole(pr, "commits"),

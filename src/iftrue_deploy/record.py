@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from .status import ApiStatus
 
@@ -13,6 +14,10 @@ from .status import ApiStatus
 TITLE_CAP = 1024
 CHANGELOG_CAP = 65536
 CAP_MARKER = "\n… (truncated)"
+# A JSON string may hold "\\ud800" alone; Python keeps it as a lone surrogate, which no UTF-8
+# body can carry (a pair has been joined by json.loads already, so every one left is lone).
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT_CHARACTER = "\ufffd"
 
 
 class DeploymentRecord(BaseModel):
@@ -37,6 +42,15 @@ class DeploymentRecord(BaseModel):
     # The API spells success "succes"; anything else is rejected by iftrue.
     status: ApiStatus = "succes"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _replace_lone_surrogates(cls, data: Any) -> Any:
+        """Every text field, whatever rule or input it came from, goes through here: a lone
+        surrogate from the event or GitHub becomes U+FFFD instead of failing the record."""
+        if not isinstance(data, dict):
+            return data
+        return {key: valid_text(value) if isinstance(value, str) else value for key, value in data.items()}
+
     def payload(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
 
@@ -46,3 +60,8 @@ def cap(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - len(CAP_MARKER)] + CAP_MARKER
+
+
+def valid_text(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD (the replacement character)."""
+    return LONE_SURROGATE.sub(REPLACEMENT_CHARACTER, text)

@@ -4,23 +4,54 @@ and the log lines (README "Outputs")."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .client import capped
-from .markup import cell, link
-from .record import DeploymentRecord
+from .derive import ExplainedRecord
+from .markup import cell, link, url_link
 from .workflow import WorkflowCommands
 
 # The `response` output holds iftrue's answer; a huge answer must not fill GITHUB_OUTPUT.
 RESPONSE_OUTPUT_LIMIT = 64 * 1024
+# The explained print shows a value up to this many characters (the payload output has it whole).
+SHOWN_VALUE = 48
+# A backfill's progress line says why of these (the flags only when true).
+BRIEFLY = ("commits_count", "pull_request_number", "is_fix", "is_hotfix")
 
 
-def payload_json(record: DeploymentRecord) -> str:
+def payload_json(record: ExplainedRecord) -> str:
     return json.dumps(record.payload(), indent=2, ensure_ascii=False)
 
 
-def record_outputs(record: DeploymentRecord, response: dict[str, Any] | None) -> dict[str, str]:
+def shown(value: object) -> str:
+    """A field's value on one line, as JSON (a left-out field says so), cut to SHOWN_VALUE."""
+    text = "(left out)" if value is None else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= SHOWN_VALUE else text[: SHOWN_VALUE - 1] + "…"
+
+
+def explained_lines(record: ExplainedRecord) -> list[str]:
+    """One line a field, aligned: name, value, then where the value came from (README "Where each
+    field comes from"). Printed through the inert printer: a reason may quote the event."""
+    values = {name: shown(getattr(record, name)) for name in record.reasons}
+    name_width = max(len(name) for name in values)
+    value_width = max(len(value) for value in values.values())
+    return [
+        f"  {name:<{name_width}}  {values[name]:<{value_width}}  {reason}" for name, reason in record.reasons.items()
+    ]
+
+
+def explained_briefly(record: ExplainedRecord | None) -> str:
+    """The reasons a backfill's progress line gives: the commits, the pull request, a fix or hotfix."""
+    if record is None:
+        return ""
+    reasons = record.reasons
+    parts = [f"{name} {shown(getattr(record, name))} ({reasons[name]})" for name in BRIEFLY if getattr(record, name)]
+    return " — " + "; ".join(parts) if parts else ""
+
+
+def record_outputs(record: ExplainedRecord, response: dict[str, Any] | None) -> dict[str, str]:
     deployment_id = response.get("id") if response else None
     return {
         "deployment-id": "" if deployment_id is None else capped(str(deployment_id), 1024),
@@ -29,38 +60,44 @@ def record_outputs(record: DeploymentRecord, response: dict[str, Any] | None) ->
         "status": record.status,
         "pull-request-number": str(record.pull_request_number),
         "commits-count": str(record.commits_count),
+        "explain": json.dumps(record.reasons, ensure_ascii=False),
     }
 
 
 def summary_markdown(
-    record: DeploymentRecord,
+    record: ExplainedRecord,
     outcome: str,
     deployment_id: str | None,
     duration_unit: str,
 ) -> str:
     repo_url = record.repository_url.rstrip("/")
     pr = record.pull_request_number
-    rows: list[tuple[str, str]] = [
-        ("Outcome", cell(outcome)),
-        ("iftrue deployment id", cell(deployment_id) if deployment_id else "—"),
-        ("Title", cell(record.title)),
-        ("Status", f"`{record.status}`"),
-        ("Commit", link(record.commit_id[:12], f"{repo_url}/commit/{record.commit_id}")),
-        ("Branch", cell(record.branch)),
-        ("Pull request", link(f"#{pr}", f"{repo_url}/pull/{pr}") if pr else "none found (0)"),
-        ("Commits", str(record.commits_count)),
+    rows: list[tuple[str, str, str | None]] = [
+        ("Outcome", cell(outcome), None),
+        ("iftrue deployment id", cell(deployment_id) if deployment_id else "—", None),
+        ("Title", cell(record.title), "title"),
+        ("Status", f"`{record.status}`", "status"),
+        ("Commit", link(record.commit_id[:12], f"{repo_url}/commit/{record.commit_id}"), "commit_id"),
+        ("Branch", cell(record.branch), "branch"),
+        ("Pull request", link(f"#{pr}", f"{repo_url}/pull/{pr}") if pr else "none found (0)", "pull_request_number"),
+        ("Commits", str(record.commits_count), "commits_count"),
         (
             "Duration",
             "—" if record.deployment_duration is None else f"{record.deployment_duration} {duration_unit}",
+            "deployment_duration",
         ),
-        ("Fix / hotfix / forced", f"{record.is_fix} / {record.is_hotfix} / {record.is_forced}".lower()),
-        ("Member id", cell(record.member_id)),
-        ("GitHub deployment node id", cell(record.deployment_node_id or "—")),
-        ("Repository", link(repo_url, repo_url)),
-        ("Link", link(record.url, record.url) if record.url else "—"),
+        ("Fix", "true" if record.is_fix else "false", "is_fix"),
+        ("Hotfix", "true" if record.is_hotfix else "false", "is_hotfix"),
+        ("Forced", "true" if record.is_forced else "false", "is_forced"),
+        ("Member id", cell(record.member_id), "member_id"),
+        ("GitHub deployment node id", cell(record.deployment_node_id or "—"), "deployment_node_id"),
+        ("Repository", url_link(repo_url), "repository_url"),
+        ("Link", url_link(record.url) if record.url else "—", "url"),
+        ("Changelog", "below" if record.changelog else "—", "changelog"),
     ]
-    lines = ["### iftrue deployment", "", "| Field | Value |", "| --- | --- |"]
-    lines += [f"| {name} | {value} |" for name, value in rows]
+    reasons = record.reasons
+    lines = ["### iftrue deployment", "", "| Field | Value | Where it came from |", "| --- | --- | --- |"]
+    lines += [f"| {name} | {value} | {cell(reasons[field]) if field else ''} |" for name, value, field in rows]
     if record.changelog:
         lines += ["", "<details><summary>Changelog</summary>", "", cell(record.changelog), "", "</details>"]
     return "\n".join(lines) + "\n\n"
@@ -68,7 +105,7 @@ def summary_markdown(
 
 def publish(
     commands: WorkflowCommands,
-    record: DeploymentRecord | None,
+    record: ExplainedRecord | None,
     outcome: str,
     duration_unit: str,
     response: dict[str, Any] | None = None,
@@ -95,6 +132,7 @@ class Outcome:
     failed: bool = False
     accepted: bool = False  # iftrue took it: a backfill continues after the last one
     derived: bool = False  # a record was derived (sent, or would be in a dry run)
+    reasons: Mapping[str, str] | None = None  # where each field came from (the `explain` output)
 
 
 # Rows of the backfill's summary table: a few hundred bytes each, well under GitHub's 1 MiB with the
@@ -110,7 +148,7 @@ def backfill_header(source: str, since: str) -> str:
     )
 
 
-def backfill_row(index: int, outcome: Outcome, record: DeploymentRecord | None) -> str:
+def backfill_row(index: int, outcome: Outcome, record: ExplainedRecord | None) -> str:
     """One row of the summary table, or "" past SUMMARY_ROWS (but for a failure)."""
     if index > SUMMARY_ROWS and not outcome.failed:
         return ""
@@ -142,6 +180,7 @@ def publish_backfill(
             "deployments-reported": str(len(reported)),
             "deployment-ids": json.dumps(reported),
             "backfill-continue-since": continue_since,
+            "explain": json.dumps({o.label: o.reasons for o in outcomes if o.reasons is not None}, ensure_ascii=False),
         }
     )
     lines = []

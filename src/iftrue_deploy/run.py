@@ -8,7 +8,7 @@ from datetime import datetime
 
 from .client import IftrueClient, ReportError
 from .derive import Lookups, Options, Skip, derive_record
-from .report import payload_json, publish, record_outputs
+from .report import explained_lines, payload_json, publish, record_outputs
 from .settings import FieldOverrides, InputError
 from .trigger import TriggerFacts
 from .workflow import WorkflowCommands
@@ -39,10 +39,9 @@ def run_once(
         for level, message in lookups.notes.items:
             commands.annotate(level, message)
 
-    commands.group(
-        "Deployment record" + (" (dry run: not sent)" if client is None else ""),
-        payload_json(record).splitlines(),
-    )
+    # Each field, its value and why; then the JSON itself (also the `payload` output).
+    commands.group("Deployment record" + (" (dry run: not sent)" if client is None else ""), explained_lines(record))
+    commands.group("Payload", payload_json(record).splitlines())
     if client is None:
         publish(commands, record, "dry run: not sent", unit)
         commands.info("Dry run: nothing was sent to iftrue.")

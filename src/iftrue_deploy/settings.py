@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 from . import inputs as spec
+from .github_api import GITHUB_COM, GitHubApi, NoGitHubApi, github_api
 from .inputs import DEFAULT_API_URL, BackfillSource, DurationUnit, InputError, parse_status
 from .status import ApiStatus
 
@@ -52,12 +53,14 @@ class RunnerEnv:
     ref_name: str = field(default="", metadata={"variable": "GITHUB_REF_NAME"})
     repository: str = field(default="", metadata={"variable": "GITHUB_REPOSITORY"})
     server_url: str = field(default="https://github.com", metadata={"variable": "GITHUB_SERVER_URL"})
-    api_url: str = field(default="https://api.github.com", metadata={"variable": "GITHUB_API_URL"})
+    # Empty when not given: where the GitHub token may go is decided by github_api.github_api alone.
+    api_url: str = field(default="", metadata={"variable": "GITHUB_API_URL"})
     run_id: str = field(default="", metadata={"variable": "GITHUB_RUN_ID"})
     run_attempt: str = field(default="", metadata={"variable": "GITHUB_RUN_ATTEMPT"})
     actor_id: str = field(default="", metadata={"variable": "GITHUB_ACTOR_ID"})
     workflow_ref: str = field(default="", metadata={"variable": "GITHUB_WORKFLOW_REF"})
     workspace: str = field(default="", metadata={"variable": "GITHUB_WORKSPACE"})
+    actions: str = field(default="", metadata={"variable": "GITHUB_ACTIONS"})
 
     @property
     def run_url(self) -> str | None:
@@ -84,6 +87,8 @@ class Settings:
     backfill_source: BackfillSource = "releases"
     backfill_workflow: str | None = None
     runner: RunnerEnv = field(default_factory=RunnerEnv)
+    # Where the GitHub token may go (or why nowhere): the gateway takes nothing else.
+    github_api: GitHubApi | NoGitHubApi = field(default_factory=lambda: github_api("", GITHUB_COM, in_workflow=False))
     # First back-off of the iftrue retries and the read timeout, in seconds
     # (IFTRUE_RETRY_BASE_DELAY, IFTRUE_READ_TIMEOUT: for tests and unusual networks).
     retry_base_delay: float = 1.0
@@ -183,6 +188,7 @@ def settings_from_inputs(inputs: ActionInputs, runner: RunnerEnv) -> Settings:
         backfill_source=backfill_source,
         backfill_workflow=backfill_workflow,
         runner=runner,
+        github_api=github_api(runner.api_url, runner.server_url, in_workflow=runner.actions == "true"),
         retry_base_delay=spec.RETRY_BASE_DELAY.value(raw("retry-base-delay")),
         read_timeout=spec.READ_TIMEOUT.value(raw("read-timeout")),
     )

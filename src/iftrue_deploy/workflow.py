@@ -22,6 +22,7 @@ LINE_BREAK = re.compile(r"\r\n|[\r\n]")
 # colours: shown as visible escapes such as "\u2028".
 INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 OTHER_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+ANY_LINE_BREAK = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 ZERO_WIDTH_SPACE = "\u200b"
 # GitHub cuts a step summary at 1 MiB; stay below it, with room for the notice.
 SUMMARY_LIMIT = 1_000_000
@@ -89,7 +90,9 @@ class WorkflowCommands:
         self._secrets.append(secret)
         if self._plain:
             return
-        for line in LINE_BREAK.split(secret):
+        # Each piece between line breaks of ANY kind is masked alone: one add-mask line holding
+        # U+2028 (or \v, \x85, …) could be split by the runner and print its second half.
+        for line in ANY_LINE_BREAK.split(secret):
             if line.strip():
                 self._write(f"::add-mask::{escape_data(line)}")
 

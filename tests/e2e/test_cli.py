@@ -9,7 +9,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -279,7 +281,7 @@ def checkout(path: Path, branch: str = "feature/cart", remote: str = "git@github
 
 def dry_run_record(done: subprocess.CompletedProcess[str]) -> dict[str, object]:
     assert done.returncode == 0, done.stdout + done.stderr
-    start = done.stdout.index("{")
+    start = done.stdout.index("\n{\n") + 1  # the payload, after the explained lines
     record: dict[str, object] = json.loads(done.stdout[start : done.stdout.index("\n}", start) + 2])
     return record
 
@@ -301,6 +303,26 @@ def test_dry_run_alone_in_a_checkout(tmp_path: Path) -> None:
     assert record["member_id"] == "dry-run"
     assert "give --member-id (IFTRUE_MEMBER_ID) to send" in done.stdout
     assert f"From the git checkout: commit {sha}, branch feature/cart, repository acme/shop" in done.stdout
+
+
+@needs_git
+def test_an_event_that_names_the_commit_takes_no_commit_from_the_checkout(tmp_path: Path) -> None:
+    """The notices say only what the record used: the merged pull request names its merge commit
+    and branch; the checkout gives the repository only."""
+    sha = checkout(tmp_path)
+    event = str(ROOT / "examples" / "events" / "pull_request-merged.json")
+    done = cli("--dry-run", "--event", event, "--event-name", "pull_request", cwd=tmp_path)
+    record = dry_run_record(done)
+    assert (record["commit_id"], record["branch"]) == ("c4295bd74fb0f4fda03689c3df3f2803b658fd85", "changes")
+    read = [line for line in done.stdout.splitlines() if "From the git checkout" in line]
+    assert read == ["notice: From the git checkout: repository acme/shop on https://github.com."]
+    assert sha not in done.stdout
+    # A release event names no commit (GITHUB_SHA does, in GitHub Actions): the checkout's is used.
+    release = tmp_path / "release.json"
+    release.write_text((ROOT / "tests" / "fixtures" / "events" / "release-released.json").read_text())
+    done = cli("--dry-run", "--event", str(release), "--event-name", "release", cwd=tmp_path)
+    assert dry_run_record(done)["commit_id"] == sha
+    assert f"From the git checkout: commit {sha}" in done.stdout
 
 
 @needs_git
@@ -404,3 +426,109 @@ def test_lookups_need_a_repository_and_a_token(iftrue: IftrueStandIn, github: Gi
         "Add search",
     )
     assert github.requests
+
+
+# --- where the GitHub token goes -----------------------------------------------------------------
+
+
+class ForeignHost:
+    """A git host that is not GitHub (GitLab, say) on 127.0.0.1: it logs every request it gets."""
+
+    def __init__(self) -> None:
+        requests: list[tuple[str, str, str | None]] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+            def answer(self) -> None:
+                requests.append((self.command, self.path, self.headers.get("Authorization")))
+                body = b'{"message":"404 Project Not Found"}'
+                self.send_response(404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_HEAD = answer  # noqa: N815
+
+        self.requests = requests
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def gitlab() -> Iterator[ForeignHost]:
+    host = ForeignHost()
+    yield host
+    host.stop()
+
+
+@needs_git
+def test_a_remote_on_another_host_never_gets_the_github_token(tmp_path: Path, gitlab: ForeignHost) -> None:
+    """Before: with origin on a host that is not github.com, that host was taken for a GitHub
+    Enterprise Server, and `GET /api/v3/repos/acme/shop/commits/…/pulls` went to it with
+    `Authorization: token ghs_…`."""
+    sha = checkout(tmp_path, "main", f"{gitlab.url}/acme/shop.git")
+    done = cli("--dry-run", env={"GITHUB_TOKEN": GITHUB_TOKEN}, cwd=tmp_path)
+    record = dry_run_record(done)
+    assert gitlab.requests == []
+    # The dry run still works: the name and web address from the remote, the rest said.
+    assert (record["commit_id"], record["branch"], record["repository_url"]) == (
+        sha,
+        "main",
+        f"{gitlab.url}/acme/shop",
+    )
+    notices = [line for line in done.stdout.splitlines() if line.startswith("notice: The GitHub token")]
+    assert notices == [
+        f"notice: The GitHub token is not sent: the repository is on {gitlab.url}, not github.com, and no GitHub "
+        "API URL was given (for a GitHub Enterprise Server, give --github-api-url / GITHUB_API_URL: "
+        "https://HOST/api/v3); fields the event does not carry fall back without the GitHub API."
+    ], done.stdout
+    assert "pull_request_number is 0" in done.stdout
+    assert GITHUB_TOKEN not in done.stdout + done.stderr
+
+
+@needs_git
+@pytest.mark.parametrize(
+    "remote",
+    ["git@gitlab.com:acme/shop.git", "https://bitbucket.org/acme/shop.git", "ssh://git@mirror.example/acme/shop"],
+)
+def test_no_remote_gives_an_api_url(tmp_path: Path, gitlab: ForeignHost, remote: str) -> None:
+    checkout(tmp_path, "main", remote)
+    done = cli("--dry-run", env={"GITHUB_TOKEN": GITHUB_TOKEN}, cwd=tmp_path)
+    dry_run_record(done)
+    assert "notice: The GitHub token is not sent: the repository is on https://" in done.stdout
+    assert "goes to" not in done.stdout
+
+
+@needs_git
+def test_an_explicit_api_url_is_where_the_token_goes_and_is_said(
+    tmp_path: Path, github: GitHubStandIn, gitlab: ForeignHost
+) -> None:
+    """A GitHub Enterprise Server: the remote gives the name, the flag the API URL."""
+    sha = checkout(tmp_path, "main", f"{gitlab.url}/Codertocat/Hello-World.git")
+    github.add_commit("Add search (#7)", sha=sha)
+    github.add_pull(7, "Add search", "feature/search", sha)
+    done = cli("--dry-run", "--github-api-url", github.url, env={"GITHUB_TOKEN": GITHUB_TOKEN}, cwd=tmp_path)
+    record = dry_run_record(done)
+    assert record["pull_request_number"] == 7
+    assert gitlab.requests == []
+    assert github.requests and all(r.header("Authorization") == f"token {GITHUB_TOKEN}" for r in github.requests)
+    assert f"notice: The GitHub token goes to {github.url} (given by --github-api-url / GITHUB_API_URL)" in done.stdout
+
+
+def test_the_default_api_is_not_announced_and_a_bad_api_url_is_refused(tmp_path: Path) -> None:
+    done = cli("--dry-run", "--commit-id", SHA, "--member-id", "m", "--branch", "main", "--repository", "a/b")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "The GitHub token" not in done.stdout
+    for url in ("http://api.example.com", "https://user:s3cret/x@api.example.com"):
+        done = cli("--dry-run", "--github-api-url", url, env={"GITHUB_TOKEN": GITHUB_TOKEN})
+        one_line_error(done, "--github-api-url / GITHUB_API_URL", "expected")
+        assert "s3cret" not in done.stderr

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from iftrue_deploy.checkout import github_repository, read_checkout, remote_url
+from iftrue_deploy.checkout import read_checkout, remote_repository, remote_url
 
 SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246"
 OTHER = "0123456789abcdef0123456789abcdef01234567"
@@ -93,10 +93,14 @@ def test_remote_url_reads_the_named_remote_and_quotes() -> None:
         ("https://x-access-token:secret@github.com/acme/shop", ("acme/shop", "https://github.com")),
         ("ssh://git@ghe.example.com:2222/acme/shop.git", ("acme/shop", "https://ghe.example.com")),
         ("https://ghe.example.com:8443/acme/shop/", ("acme/shop", "https://ghe.example.com:8443")),
+        ("https://github.com:443/acme/shop", ("acme/shop", "https://github.com")),
+        # Any host gives the name and the web address (for links), never an API URL.
+        ("git@gitlab.com:acme/shop.git", ("acme/shop", "https://gitlab.com")),
+        ("http://127.0.0.1:8929/acme/shop.git", ("acme/shop", "http://127.0.0.1:8929")),
         ("git@gitlab.com:group/sub/shop.git", (None, None)),
         ("/srv/git/shop.git", (None, None)),
         ("file:///srv/acme/shop", (None, None)),
     ],
 )
-def test_github_repository(url: str, expected: tuple[str | None, str | None]) -> None:
-    assert github_repository(url) == expected
+def test_remote_repository(url: str, expected: tuple[str | None, str | None]) -> None:
+    assert remote_repository(url) == expected

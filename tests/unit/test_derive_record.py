@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from tests.unit.fake_github import BASE, SHA, T0, FakeGitHub, pr
 
-from iftrue_deploy.derive import Lookups, Options, Skip, derive_record
+from iftrue_deploy.derive import Derived, ExplainedRecord, Lookups, Options, Skip, derive_record
 from iftrue_deploy.facts import Comparison
 from iftrue_deploy.record import DeploymentRecord
 from iftrue_deploy.settings import FieldOverrides
@@ -94,6 +94,23 @@ def test_a_whole_record_from_a_forced_push() -> None:
         "pull_request_number": 12,
         "status": "succes",
     }
+    assert record.reasons == {
+        "title": "title of pull request #12",
+        "changelog": "commit subjects: compare from the push's `before` fedcba9, a forced push (3 commits)",
+        "url": "this workflow run's page",
+        "branch": "head branch of pull request #12",
+        "commit_id": "GITHUB_SHA",
+        "deployment_duration": "run attempt 1 started 10:00:00 UTC, timed to now",
+        "is_fix": 'a revert: title of pull request #12 `Revert "…`',
+        "is_hotfix": "label `urgent` on pull request #12",
+        "is_forced": "push payload: `forced`",
+        "commits_count": "compare from the push's `before` fedcba9, a forced push (3 commits)",
+        "repository_url": "the event's `repository.html_url`",
+        "member_id": "the event's `sender.id`",
+        "pull_request_number": "pull request #12, merged as commit abcdef1 (GitHub's list for the commit)",
+        "deployment_node_id": "left out: a dry run creates no GitHub Deployment",
+        "status": "the event carries no outcome: `succes`",
+    }
 
 
 def test_is_fix_and_is_hotfix_read_the_given_title_and_branch() -> None:
@@ -102,3 +119,18 @@ def test_is_fix_and_is_hotfix_read_the_given_title_and_branch() -> None:
     assert record.is_fix is True
     assert record.is_hotfix is True
     assert record.deployment_duration == 3.0
+
+
+def test_every_field_of_the_record_has_its_reason() -> None:
+    """A field cannot reach the record without the reason its rule gave (derive/because.py)."""
+    record = derive(CONTEXT, None)
+    assert list(record.reasons) == list(DeploymentRecord.model_fields)
+    assert all(record.reasons.values())
+    assert list(derive(CONTEXT, None, FieldOverrides(title="t", commits_count=1)).reasons.values())[:1] == ["input"]
+
+
+def test_a_field_no_rule_gave_is_an_error_not_a_default() -> None:
+    fields = {name: Derived(getattr(derive(CONTEXT, None), name), "r") for name in DeploymentRecord.model_fields}
+    del fields["is_hotfix"]
+    with pytest.raises(TypeError, match="no rule gave is_hotfix"):
+        ExplainedRecord.of(fields)

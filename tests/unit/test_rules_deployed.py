@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from tests.unit.fake_github import BASE, OTHER, SHA, T0, FakeGitHub, deployed, deployment, pr, release, status, warnings
 
+from iftrue_deploy.derive import Derived
 from iftrue_deploy.facts import CommitFacts, Comparison
 from iftrue_deploy.settings import InputError
 from iftrue_deploy.trigger import Previous, Push, Release, TriggerFacts
@@ -336,3 +337,97 @@ def test_no_previous_deployment_when_github_cannot_list_them() -> None:
     assert d.previous_successful_deployment is None
     assert d.compare_base is None
     assert len(warnings(d)) == 1
+
+
+# Why the commit is the commit (README "Where each field comes from": `commit_id`).
+
+
+@pytest.mark.parametrize(
+    ("trigger", "commit_id", "reason"),
+    [
+        pytest.param(TriggerFacts(sha=OTHER), SHA, "input", id="input"),
+        pytest.param(TriggerFacts(ref="v1.2.0"), None, "the `ref` input `v1.2.0`", id="ref"),
+        pytest.param(TriggerFacts(sha=SHA, commit_from="the push's `after`"), None, "the push's `after`", id="adapter"),
+        pytest.param(
+            TriggerFacts(sha=SHA, release=Release("v1.2.0")), None, "the commit of tag `v1.2.0`", id="release-tag"
+        ),
+        pytest.param(TriggerFacts(sha=SHA, deployment_id=42), None, "the commit of deployment 42", id="deployment"),
+        pytest.param(TriggerFacts(sha=SHA), None, "GITHUB_SHA", id="github-sha"),
+    ],
+)
+def test_commit_why(trigger: TriggerFacts, commit_id: str | None, reason: str) -> None:
+    gh = FakeGitHub(commits={"v1.2.0": CommitFacts(SHA, "Release")})
+    assert deployed(trigger, gh, commit_id=commit_id).commit == Derived(SHA, reason)
+
+
+@pytest.mark.parametrize(
+    ("trigger", "github", "reason"),
+    [
+        pytest.param(TriggerFacts(sha=SHA, pull_request=pr(2)), None, "the event's pull request #2", id="event"),
+        pytest.param(
+            TriggerFacts(sha=SHA, listed_pull_request=pr(4)), None, "the workflow run's pull request #4", id="run"
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA),
+            FakeGitHub(prs_by_commit={SHA: [pr(5, merge_commit_sha=SHA)]}),
+            "pull request #5, merged as commit abcdef1 (GitHub's list for the commit)",
+            id="listed",
+        ),
+        pytest.param(TriggerFacts(sha=SHA), FakeGitHub(), "GitHub lists no merged pull request for commit abcdef1"),
+        pytest.param(TriggerFacts(sha=SHA), None, "no GitHub token or repository", id="no-github"),
+    ],
+)
+def test_pull_request_why(trigger: TriggerFacts, github: FakeGitHub | None, reason: str) -> None:
+    assert deployed(trigger, github).found_pull_request.reason == reason
+
+
+# The previous successful deployment, of any commit: of an older one, this is a rollback; of this
+# one, a redeploy. A deployment still in progress (this run's own) is passed over once.
+
+
+def test_previous_successful_deployment_may_be_of_this_commit() -> None:
+    """Seeded bug: skipping the deployments of this commit, so that a redeploy counts again what
+    the deployment before it brought."""
+    gh = FakeGitHub(
+        deployment_list=[deployment(5, SHA), deployment(4, OTHER)],
+        statuses={5: [status("success")], 4: [status("success")]},
+    )
+    assert deployed(TriggerFacts(sha=SHA), gh).previous_successful_deployment == deployment(5, SHA)
+
+
+def test_previous_successful_deployment_before_an_older_deployment_of_this_commit() -> None:
+    """A rollback by `ref` to a commit deployed before: the newest success is the one to compare
+    from, not whatever is older than the commit's earlier deployment."""
+    gh = FakeGitHub(
+        deployment_list=[deployment(6, OTHER), deployment(5, SHA)],
+        statuses={6: [status("success")], 5: [status("inactive")]},
+    )
+    assert deployed(TriggerFacts(sha=SHA), gh).previous_successful_deployment == deployment(6, OTHER)
+
+
+def test_previous_successful_deployment_passes_over_one_still_in_progress() -> None:
+    gh = FakeGitHub(
+        deployment_list=[deployment(7, SHA), deployment(6, BASE), deployment(5, "c" * 40), deployment(4, OTHER)],
+        statuses={7: [status("in_progress")], 6: [status("failure")], 5: [status("error")], 4: [status("success")]},
+    )
+    assert deployed(TriggerFacts(sha=SHA), gh).previous_successful_deployment is None
+    assert gh.questions("deployment_statuses") == [(7,), (6,), (5,)]
+
+
+@pytest.mark.parametrize(
+    ("trigger", "what", "deployed_before"),
+    [
+        pytest.param(TriggerFacts(sha=SHA, previous=Previous(BASE)), "the previous deployment fedcba9", True),
+        pytest.param(
+            TriggerFacts(sha=SHA, release=Release("v2"), previous=Previous("v1")), "the previous release `v1`", True
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA, push=Push(("a",), 1, before=BASE, branch="main", forced=True)),
+            "the push's `before` fedcba9, a forced push",
+            False,
+        ),
+    ],
+)
+def test_compare_base_says_what_it_is(trigger: TriggerFacts, what: str, deployed_before: bool) -> None:
+    base = deployed(trigger, FakeGitHub()).compare_from
+    assert (base.what, base.deployed) == (what, deployed_before)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from tests.unit.fake_github import SHA, T0, FakeGitHub, deployed, warnings
 
-from iftrue_deploy.derive import Skip, outcome
+from iftrue_deploy.derive import Derived, Skip, outcome
 from iftrue_deploy.settings import FieldOverrides
 from iftrue_deploy.trigger import Span, TriggerFacts
 
@@ -27,13 +27,13 @@ def at_now() -> datetime:
 @pytest.mark.parametrize("given", ["succes", "in_progress", "fail"])
 def test_status_given_wins(given: str) -> None:
     trigger = TriggerFacts(sha=SHA, status="fail", no_outcome="cancelled")
-    assert outcome.status(FieldOverrides(status=given), deployed(trigger)) == given  # type: ignore[arg-type]
+    assert outcome.status(FieldOverrides(status=given), deployed(trigger)).value == given  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("status", ["succes", "in_progress", "fail"])
 def test_status_from_the_event(status: str) -> None:
     gh = FakeGitHub()
-    assert outcome.status(NONE, deployed(TriggerFacts(sha=SHA, status=status), gh)) == status  # type: ignore[arg-type]
+    assert outcome.status(NONE, deployed(TriggerFacts(sha=SHA, status=status), gh)).value == status  # type: ignore[arg-type]
     assert gh.asked == []
 
 
@@ -44,7 +44,7 @@ def test_status_no_outcome_is_a_skip() -> None:
 
 
 def test_status_default_is_succes() -> None:
-    assert outcome.status(NONE, deployed(TriggerFacts(sha=SHA))) == "succes"
+    assert outcome.status(NONE, deployed(TriggerFacts(sha=SHA))).value == "succes"
 
 
 # deployment_duration: input → the event's span (to its end, or now) → now − this run attempt's
@@ -52,7 +52,7 @@ def test_status_default_is_succes() -> None:
 
 
 def duration(trigger: TriggerFacts, github: FakeGitHub | None = None, unit: str = "minutes") -> float | int | None:
-    return outcome.deployment_duration(NONE, deployed(trigger, github), unit, lambda: NOW)  # type: ignore[arg-type]
+    return outcome.deployment_duration(NONE, deployed(trigger, github), unit, lambda: NOW).value  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_duration_given_wins(given: float, expected: float, kind: type) -> None:
     trigger = TriggerFacts(sha=SHA, span=Span(T0, T0 + timedelta(hours=1)), run_id="7", run_attempt="1")
     value = outcome.deployment_duration(
         FieldOverrides(deployment_duration=given), deployed(trigger, gh), "seconds", at_now
-    )  # type: ignore[arg-type]
+    ).value  # type: ignore[arg-type]
     assert value == expected
     assert type(value) is kind
     assert gh.asked == []
@@ -116,7 +116,7 @@ def test_duration_left_out_without_a_run() -> None:
 def test_duration_left_out_when_github_cannot_answer() -> None:
     gh = FakeGitHub(unavailable={"run_started_at"})
     d = deployed(TriggerFacts(sha=SHA, run_id="7", run_attempt="1"), gh)
-    assert outcome.deployment_duration(NONE, d, "minutes", at_now) is None  # type: ignore[arg-type]
+    assert outcome.deployment_duration(NONE, d, "minutes", at_now).value is None  # type: ignore[arg-type]
     assert len(warnings(d)) == 1
     assert "start time of this workflow run" in warnings(d)[0]
 
@@ -135,3 +135,90 @@ def test_duration_units(seconds: float, minutes: float, whole: int) -> None:
     got = duration(trigger, unit="seconds")
     assert got == whole
     assert type(got) is int
+
+
+# Why: the value and the reason of each branch (README "Where each field comes from").
+
+
+@pytest.mark.parametrize(
+    ("given", "trigger", "expected"),
+    [
+        pytest.param(FieldOverrides(status="fail"), TriggerFacts(sha=SHA, status="succes"), ("fail", "input")),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, status="fail", status_from="`deployment_status.state` failure"),
+            ("fail", "`deployment_status.state` failure"),
+            id="what-the-adapter-said",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, status="succes", deployment_id=4),
+            ("succes", "the deployment's final status"),
+            id="backfill",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA, status="fail", span=Span(T0, T0)),
+            ("fail", "the workflow run's conclusion"),
+            id="backfill-of-runs",
+        ),
+        pytest.param(
+            NONE,
+            TriggerFacts(sha=SHA),
+            ("succes", "the event carries no outcome: `succes`"),
+            id="default",
+        ),
+    ],
+)
+def test_status_why(given: FieldOverrides, trigger: TriggerFacts, expected: tuple[str, str]) -> None:
+    assert outcome.status(given, deployed(trigger)) == Derived(*expected)
+
+
+def duration_why(trigger: TriggerFacts, github: FakeGitHub | None = None) -> Derived[float | int | None]:
+    return outcome.deployment_duration(NONE, deployed(trigger, github), "minutes", at_now)
+
+
+def test_duration_why() -> None:
+    span = Span(T0, T0 + timedelta(seconds=120))
+    assert duration_why(TriggerFacts(sha=SHA, span=span, deployment_id=3)) == Derived(
+        2.0, "`deployment_status.created_at` − `deployment.created_at`: 2024-05-01 10:00:00 to 10:02:00 UTC"
+    )
+    assert duration_why(TriggerFacts(sha=SHA, span=span)) == Derived(
+        2.0, "`workflow_run.updated_at` − `run_started_at`: 2024-05-01 10:00:00 to 10:02:00 UTC"
+    )
+    assert duration_why(TriggerFacts(sha=SHA, span=Span(T0), deployment_id=3)).reason.endswith("10:00:00 to now UTC")
+    gh = FakeGitHub(run_starts={("7", "2"): T0 + timedelta(seconds=131)})
+    assert duration_why(TriggerFacts(sha=SHA, run_id="7", run_attempt="2"), gh) == Derived(
+        7.82, "run attempt 2 started 10:02:11 UTC, timed to now"
+    )
+    assert outcome.deployment_duration(
+        FieldOverrides(deployment_duration=3.0), deployed(TriggerFacts()), "minutes", at_now
+    ) == (Derived(3, "input"))
+
+
+@pytest.mark.parametrize(
+    ("trigger", "github", "reason"),
+    [
+        pytest.param(
+            TriggerFacts(sha=SHA, run_id="7", time_this_run=False),
+            None,
+            "left out: another deployment than this run's, with no times of its own",
+            id="another-deployment",
+        ),
+        pytest.param(TriggerFacts(sha=SHA), None, "left out: no workflow run (GITHUB_RUN_ID) to time", id="no-run"),
+        pytest.param(
+            TriggerFacts(sha=SHA, run_id="7", run_attempt="1"),
+            None,
+            "left out: no GitHub token or repository",
+            id="no-github",
+        ),
+        pytest.param(
+            TriggerFacts(sha=SHA, run_id="7", run_attempt="1"),
+            FakeGitHub(unavailable={"run_started_at"}),
+            "left out: GitHub could not answer for the start of this run attempt",
+            id="github-failed",
+        ),
+    ],
+)
+def test_duration_left_out_says_why(trigger: TriggerFacts, github: FakeGitHub | None, reason: str) -> None:
+    assert duration_why(trigger, github) == Derived(None, reason)

@@ -77,6 +77,7 @@ def test_push_new_branch() -> None:
         ref="refs/heads/master",  # the payload's ref, not GITHUB_REF
         ref_name="ignored",
         sha="6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+        commit_from="the push's `after`",
         push=Push(subjects=("Initial commit",), count=1, before="0" * 40, branch="master", created=True, forced=False),
         head_message="Initial commit",
     )
@@ -119,6 +120,7 @@ def test_pull_request_merged() -> None:
         "pull_request",
         ref="refs/pull/2/merge",
         sha=sha,
+        commit_from="`pull_request.merge_commit_sha`",
         pull_request=PullRequestFacts(
             number=2,
             title="Update the README with new information.",
@@ -190,6 +192,7 @@ def test_deployment() -> None:
     assert facts == context(
         "deployment",
         sha="f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
+        commit_from="`deployment.sha`",
         branch_hint="master",
         deployment_id=145988746,
         deployment_node_id="MDEwOkRlcGxveW1lbnQxNDU5ODg3NDY=",
@@ -202,6 +205,8 @@ def test_deployment_status_success() -> None:
     assert facts == context(
         "deployment_status",
         sha="f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
+        commit_from="`deployment.sha`",
+        status_from="`deployment_status.state` success",
         branch_hint="master",
         deployment_id=145988746,
         deployment_node_id="MDEwOkRlcGxveW1lbnQxNDU5ODg3NDY=",
@@ -251,12 +256,16 @@ def test_workflow_run_ignores_a_listed_pull_request_of_another_commit() -> None:
         sender_id="15669918",
         repository_url="https://github.com/octo-org/octo-repo",
         sha="3484a3fb816e0859fd6e1cea078d76385ff50625",
+        commit_from="`workflow_run.head_sha`",
         branch_hint="master",
+        branch_from="`workflow_run.head_branch`",
         listed_pull_request=facts.listed_pull_request,
         counts_from_pull_request=True,
         head_message="build(test): check workflow run event payload",
         url="https://github.com/octo-org/octo-repo/actions/runs/289782451",
+        url_from="`workflow_run.html_url` (the run that deployed)",
         status="succes",
+        status_from="`workflow_run.conclusion` success",
         span=Span(at("2020-10-05T16:33:49"), at("2020-10-05T16:33:49")),
     )
     assert facts.listed_pull_request is None  # #2's head is not the run's commit
@@ -337,8 +346,10 @@ def test_ref_input_names_another_deployment(
     assert facts == replace(
         context("push", ref="refs/heads/master", ref_name="main"),
         sha=sha,
+        commit_from=None if sha is None else "the `ref` input",
         ref=kept_ref,
         branch_hint=branch,
+        branch_from=None if branch is None else "the `ref` input",
         time_this_run=False,
     )
 
@@ -371,12 +382,13 @@ def test_with_commit_keeps_the_events_outcome_and_link() -> None:
     assert moved == replace(
         facts,
         sha=GIVEN,
+        commit_from="input",
         listed_pull_request=None,
         counts_from_pull_request=False,
         head_message=None,
     )
     push = read_trigger(event_payload("push-branch-created"), runner("push"))
-    assert with_commit(push, GIVEN) == replace(push, sha=GIVEN, push=None, head_message=None)
+    assert with_commit(push, GIVEN) == replace(push, sha=GIVEN, commit_from="input", push=None, head_message=None)
 
 
 # events that describe no deployment (README "Events that describe no deployment")

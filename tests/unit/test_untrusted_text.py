@@ -14,7 +14,7 @@ from tests.runner_commands import runner_commands
 from tests.summary_checks import LINK, summary_problems, unescaped
 
 from iftrue_deploy.client import capped, display_url
-from iftrue_deploy.markup import cell, link
+from iftrue_deploy.markup import cell, link, url_link
 from iftrue_deploy.workflow import SUMMARY_LIMIT, WorkflowCommands
 
 # Every character (lone surrogates included, which a JSON string may hold), mixed with the
@@ -102,6 +102,13 @@ def test_a_link_is_one_http_link_or_plain_text(label: str, url: str) -> None:
 
 def test_a_link_drops_user_and_password_and_refuses_other_schemes() -> None:
     assert link("x", "https://me:pw@example.com/a b") == "[x](https://example.com/a%20b)"
+    # A password holding "/" hides where the host starts: no link rather than a guess.
+    assert link("x", "https://me:p/w@example.com/a") == "x"
+    assert "p/w" not in url_link("https://me:p/w@example.com/a")
+    assert (
+        url_link("https://me:pw@example.com/a")
+        == "[https:\u200b//\\*\\*\\*@\u200bexample.com/a](https://example.com/a)"
+    )
     assert link("x", "javascript:alert(1)") == "x"
     assert link("x", "data:text/html,<b>") == "x"
 
@@ -114,7 +121,8 @@ def test_capped_text_is_within_the_limit_and_says_so(text: str, limit: int) -> N
 
 
 def test_urls_are_shown_without_userinfo() -> None:
-    assert display_url("https://u:p@iftrue.example:8443/v1") == "https://iftrue.example:8443/v1"
+    assert display_url("https://u:p@iftrue.example:8443/v1") == "https://***@iftrue.example:8443/v1"
+    assert display_url("https://u:p/w@iftrue.example:8443/v1") == "https://***@iftrue.example:8443/v1"
     assert display_url("https://iftrue.example/v1") == "https://iftrue.example/v1"
 
 

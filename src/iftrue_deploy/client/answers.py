@@ -6,9 +6,10 @@ import json
 import re
 import time
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
+
+from ..quoting import text_without_userinfo, url_without_userinfo
 
 MAX_ANSWER_BYTES = 1024 * 1024
 MAX_QUOTE_BYTES = 1024
@@ -29,18 +30,12 @@ def capped(text: str, limit: int) -> str:
 
 
 def display_url(url: str) -> str:
-    """A URL as it may be shown: without user name or password."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return _strip_userinfo(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+    """A URL as it may be shown: without user name or password, whatever characters they hold."""
+    return url_without_userinfo(url)
 
 
 def _strip_userinfo(text: str) -> str:
-    return re.sub(r"(?<=://)[^/\s@]*@", "", text)
+    return text_without_userinfo(text)
 
 
 def _retry_after_seconds(value: str) -> float | None:

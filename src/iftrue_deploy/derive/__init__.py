@@ -11,7 +11,8 @@ trigger gave (:mod:`iftrue_deploy.trigger`) and the GitHub questions (:class:`Lo
 - :mod:`.identity`: repository_url, member_id, deployment_node_id
 
 and what several of them need (the commit, its pull request, the previous deployment) is worked
-out once by :class:`.deployed.Deployed`. A non-empty input always wins.
+out once by :class:`.deployed.Deployed`. A non-empty input always wins. Each rule returns its value
+with the reason it was chosen (:class:`.because.Derived`); the record is built from those alone.
 """
 
 from __future__ import annotations
@@ -20,16 +21,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from ..record import DeploymentRecord
+from ..quoting import quoted
 from ..settings import DurationUnit, FieldOverrides, Settings
 from ..trigger import TriggerFacts
 from . import describe, flags, identity, outcome, source
+from .because import Derived, ExplainedRecord
 from .deployed import Deployed
 from .lookups import Lookups, Notes
 from .outcome import Skip
 from .release_twin import twin_skip
 
-__all__ = ["Deployed", "Lookups", "Notes", "Options", "Skip", "derive_record", "options_from"]
+__all__ = [
+    "Deployed",
+    "Derived",
+    "ExplainedRecord",
+    "Lookups",
+    "Notes",
+    "Options",
+    "Skip",
+    "derive_record",
+    "options_from",
+]
 
 
 @dataclass(frozen=True)
@@ -54,10 +66,11 @@ def derive_record(
     lookups: Lookups,
     options: Options = Options(),
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
-) -> DeploymentRecord:
-    """Raises Skip when the event describes no deployment, InputError when a field cannot be had."""
+) -> ExplainedRecord:
+    """The record, with the reason for each field (:mod:`.because`). Raises Skip when the event
+    describes no deployment, InputError when a field cannot be had."""
     if given.status_skipped:
-        raise Skip(f"The status is {given.status_skipped!r}; nothing was reported.")
+        raise Skip(f"The status is {quoted(given.status_skipped)}; nothing was reported.")
     if trigger.skip is not None:
         raise Skip(trigger.skip)
     twin = twin_skip(trigger, lookups)
@@ -70,22 +83,29 @@ def derive_record(
     changelog = describe.changelog(given, deployed)
     url = describe.url(given, deployed)
     branch = source.branch(given, deployed)
-    return DeploymentRecord(
-        title=title,
-        changelog=changelog,
-        url=url,
-        branch=branch,
-        commit_id=deployed.commit_id,
-        deployment_duration=outcome.deployment_duration(given, deployed, options.duration_unit, now),
-        is_fix=flags.is_fix(given, deployed, options.fix_labels, branch, title),
-        is_hotfix=flags.is_hotfix(given, deployed, options.hotfix_labels, branch),
-        is_forced=flags.is_forced(given, deployed),
-        commits_count=source.commits_count(given, deployed),
-        repository_url=identity.repository_url(given, deployed),
-        member_id=identity.member_id(given, deployed),
-        pull_request_number=source.pull_request_number(given, deployed),
-        deployment_node_id=identity.deployment_node_id(
-            given, deployed, create=options.create_github_deployment, dry_run=options.dry_run, status=status, url=url
-        ),
-        status=status,
+    return ExplainedRecord.of(
+        {
+            "title": title,
+            "changelog": changelog,
+            "url": url,
+            "branch": branch,
+            "commit_id": deployed.commit,
+            "deployment_duration": outcome.deployment_duration(given, deployed, options.duration_unit, now),
+            "is_fix": flags.is_fix(given, deployed, options.fix_labels, branch.value, title.value),
+            "is_hotfix": flags.is_hotfix(given, deployed, options.hotfix_labels, branch.value),
+            "is_forced": flags.is_forced(given, deployed),
+            "commits_count": source.commits_count(given, deployed),
+            "repository_url": identity.repository_url(given, deployed),
+            "member_id": identity.member_id(given, deployed),
+            "pull_request_number": source.pull_request_number(given, deployed),
+            "deployment_node_id": identity.deployment_node_id(
+                given,
+                deployed,
+                create=options.create_github_deployment,
+                dry_run=options.dry_run,
+                status=status.value,
+                url=url.value,
+            ),
+            "status": status,
+        }
     )

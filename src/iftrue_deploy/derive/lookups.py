@@ -22,6 +22,7 @@ from ..facts import (
     PullRequestFacts,
     ReleaseFacts,
 )
+from ..quoting import quoted
 from ..settings import InputError
 
 T = TypeVar("T")
@@ -64,14 +65,18 @@ class Lookups:
                 self.notes.warn(f"GitHub API: could not get {what} ({error}); falling back.")
             return None
 
+    def unknown(self, what: str) -> str:
+        """Why ``what`` is not known, for a reason (README "Where each field comes from")."""
+        return self.why_not if self.github is None else f"GitHub could not answer for {what}"
+
     def resolve(self, ref: str) -> CommitFacts:
         """The commit a `ref` input names; without it nothing can be reported."""
         if self.github is None:
-            raise InputError("ref", f"could not resolve {ref!r} to a commit ({self.why_not})")
+            raise InputError("ref", f"could not resolve {quoted(ref)} to a commit ({self.why_not})")
         try:
             return self.github.commit(ref)
         except GitHubUnavailable as error:
-            raise InputError("ref", f"could not resolve {ref!r} to a commit ({error})") from None
+            raise InputError("ref", f"could not resolve {quoted(ref)} to a commit ({error})") from None
 
     def commit_message(self, sha: str) -> str | None:
         found = self.ask("the commit message", lambda g: g.commit(sha))
@@ -98,7 +103,7 @@ class Lookups:
     @cached_property
     def deployments(self) -> list[DeploymentFacts] | None:
         """The newest deployments in the environment (one page)."""
-        return self.ask(f"the deployments in {self.environment!r}", lambda g: g.deployments(self.environment))
+        return self.ask(f"the deployments in {quoted(self.environment)}", lambda g: g.deployments(self.environment))
 
     def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts] | None:
         return self.ask(f"the statuses of deployment {deployment_id}", lambda g: g.deployment_statuses(deployment_id))

@@ -40,6 +40,8 @@ from ..facts import (
     parse_timestamp,
     utc,
 )
+from ..github_api import GitHubApi
+from ..quoting import quoted
 from . import convert, listings
 
 if TYPE_CHECKING:  # PyGithub itself is imported on the first question (a third of start-up)
@@ -58,8 +60,8 @@ R = TypeVar("R")
 class PyGithubFacts:
     """The real answers to :class:`iftrue_deploy.facts.GitHubFacts`."""
 
-    def __init__(self, api_url: str, token: str, repository: str, sleep: Callable[[float], None] = time.sleep) -> None:
-        self._api_url, self._token, self._repository = api_url, token, repository
+    def __init__(self, api: GitHubApi, token: str, repo: str, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._api_url, self._token, self._repository = api.url, token, repo  # github_api.py decided api.url
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._sleep = sleep
         self._waited = 0.0
@@ -92,7 +94,7 @@ class PyGithubFacts:
 
     def _fetch(self, key: tuple[Any, ...], fetch: Callable[[], R]) -> R:
         if key in self._cache:
-            self._cache.move_to_end(key)
+            self._cache.move_to_end(key)  # recently used: kept
             cached = self._cache[key]
             if isinstance(cached, GitHubUnavailable):
                 raise cached
@@ -105,8 +107,7 @@ class PyGithubFacts:
         self._remember(key, value)
         return value
 
-    def _remember(self, key: tuple[Any, ...], value: Any) -> None:
-        """Kept for the run; past CACHE_ENTRIES the least recently used goes (memory stays flat)."""
+    def _remember(self, key: tuple[Any, ...], value: Any) -> None:  # past CACHE_ENTRIES, the oldest goes
         self._cache[key] = value
         if len(self._cache) > CACHE_ENTRIES:
             self._cache.popitem(last=False)
@@ -200,7 +201,7 @@ class PyGithubFacts:
 
     def deployment_pages(self, environment: str) -> Iterator[list[DeploymentFacts]]:
         return self._pages(
-            f"deployments in {environment!r}",
+            f"deployments in {quoted(environment)}",
             lambda page: [
                 convert.deployment(d) for d in self._repo.get_deployments(environment=environment).get_page(page)
             ],

@@ -9,7 +9,7 @@ import requests
 from urllib3.util.retry import Retry
 
 from ..client.answers import describe_failure, never_connected
-from ..facts import Comparison, DeploymentFacts, PullRequestFacts, ReleaseFacts, utc
+from ..facts import COMPARE_STATUSES, Comparison, DeploymentFacts, PullRequestFacts, ReleaseFacts, utc
 
 if TYPE_CHECKING:
     from github import GithubException
@@ -97,7 +97,7 @@ def pull_request(pr: PullRequest, with_commits: bool) -> PullRequestFacts:
         number=pr.number,
         title=pr.title or "",
         head_branch=pr.head.ref or "",
-        labels=tuple(label.name.lower() for label in pr.labels),
+        labels=tuple(label.name for label in pr.labels),
         merge_commit_sha=pr.merge_commit_sha,
         merged=pr.merged_at is not None,
         commits=pr.commits if with_commits else None,
@@ -118,7 +118,8 @@ def comparison(data: Any, head: str) -> Comparison:
         raise TypeError("total_commits is not a number")
     last = commits[-1] if commits and isinstance(commits[-1], dict) else {}
     head_message = (last.get("commit") or {}).get("message") if last.get("sha") == head else None
-    return Comparison(total_commits=total, subjects=subjects, head_message=head_message)
+    status = data.get("status") if data.get("status") in COMPARE_STATUSES else None
+    return Comparison(total_commits=total, subjects=subjects, head_message=head_message, status=status)
 
 
 def unreachable(api_url: str, error: requests.exceptions.RequestException) -> str:

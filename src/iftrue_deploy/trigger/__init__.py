@@ -50,8 +50,10 @@ def for_ref(base: TriggerFacts, ref: str, commit_id: str | None = None) -> Trigg
     return replace(
         base,
         sha=sha,
+        commit_from=None if sha is None else "input" if commit_id else "the `ref` input",
         ref=None if sha else ref,
         branch_hint=ref.removeprefix("refs/heads/") if looks_like_branch(ref) else None,
+        branch_from="the `ref` input" if looks_like_branch(ref) else None,
         time_this_run=False,
     )
 
@@ -61,6 +63,7 @@ def with_commit(facts: TriggerFacts, commit_id: str) -> TriggerFacts:
     return replace(
         facts,
         sha=commit_id,
+        commit_from="input",
         pull_request=None,
         listed_pull_request=None,
         counts_from_pull_request=False,

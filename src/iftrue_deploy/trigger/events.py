@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import payload as p
 from ..facts import PullRequestFacts, parse_timestamp
+from ..quoting import quoted
 from ..settings import RunnerEnv
 from ..status import NOT_FINAL_STATES, from_deployment_state, from_run
 from .facts import Push, Release, Span, TriggerFacts
@@ -43,11 +44,12 @@ def push(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> Trig
     commits = p.items(payload, "commits")
     ref = p.text(payload, "ref")
     before = p.text(payload, "before")
-    after = p.text(payload, "after")
+    after = p.sha_or_none(p.text(payload, "after"))
     deleted = p.flag(payload, "deleted") or after == p.NULL_SHA
     return replace(
         base,
-        sha=p.sha_or_none(after) or base.sha,
+        sha=after or base.sha,
+        commit_from="the push's `after`" if after else None,
         push=Push(
             subjects=tuple(s for c in commits if (s := p.subject(p.text(c, "message")))),
             count=len(commits),
@@ -65,17 +67,19 @@ def push(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> Trig
 def pull_request(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
     raw = p.obj(payload, "pull_request")
     pr = p.pull_request(raw)
+    merge_sha = p.sha_or_none(p.text(raw, "merge_commit_sha"))
     skip = None
     if runner.event_name in ("pull_request", "pull_request_target"):
         action = p.text(payload, "action")
         if action != "closed" or not (p.flag(raw, "merged") or p.text(raw, "merged_at")):
             skip = (
-                f"The pull request event is {action!r} and not a merge; nothing was reported "
+                f"The pull request event is {quoted(action)} and not a merge; nothing was reported "
                 "(run on pull_request: types [closed] and it reports merged pull requests)."
             )
     return replace(
         base,
-        sha=p.sha_or_none(p.text(raw, "merge_commit_sha")) or base.sha,
+        sha=merge_sha or base.sha,
+        commit_from="`pull_request.merge_commit_sha`" if merge_sha else None,
         pull_request=pr,
         counts_from_pull_request=pr is not None,
         skip=skip,
@@ -87,7 +91,7 @@ def release(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> T
     action = p.text(payload, "action")
     skip = None
     if action not in ("published", "released"):
-        skip = f"The release event is {action!r}, not published or released; nothing was reported."
+        skip = f"The release event is {quoted(action)}, not published or released; nothing was reported."
     elif p.flag(raw, "draft"):
         skip = "The release is a draft; nothing was reported."
     target = p.text(raw, "target_commitish")
@@ -110,10 +114,12 @@ def release(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> T
 def deployment(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
     raw = p.obj(payload, "deployment")
     ref = p.text(raw, "ref")
+    sha = p.sha_or_none(p.text(raw, "sha"))
     created = parse_timestamp(p.text(raw, "created_at"))
     facts = replace(
         base,
-        sha=p.sha_or_none(p.text(raw, "sha")) or base.sha,
+        sha=sha or base.sha,
+        commit_from="`deployment.sha`" if sha else None,
         branch_hint=p.branch_of(ref),
         deployment_id=p.whole(raw, "id"),
         deployment_node_id=p.text(raw, "node_id"),
@@ -128,6 +134,7 @@ def deployment(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -
         facts,
         url=p.text(status, "target_url"),
         status=outcome,
+        status_from=f"`deployment_status.state` {state}",
         no_outcome=None if state is None or outcome is not None else not_final(state),
         span=Span.between(created, at),
     )
@@ -136,11 +143,11 @@ def deployment(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -
 def not_final(state: str) -> str:
     if state in NOT_FINAL_STATES:
         return (
-            f"The deployment status is {state!r}, not final; nothing was reported: iftrue cannot change a "
+            f"The deployment status is {quoted(state)}, not final; nothing was reported: iftrue cannot change a "
             "record once sent, so each status would count as one more deployment. Run on final states "
             "only (success, failure, error), or give the status input to report this one."
         )
-    return f"The deployment status is {state!r}, which is not a deployment outcome; nothing was reported."
+    return f"The deployment status is {quoted(state)}, which is not a deployment outcome; nothing was reported."
 
 
 def workflow_run(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -> TriggerFacts:
@@ -152,15 +159,19 @@ def workflow_run(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts)
     return replace(
         base,
         sha=head_sha or base.sha,
+        commit_from="`workflow_run.head_sha`" if head_sha else None,
         branch_hint=p.text(run, "head_branch"),
+        branch_from="`workflow_run.head_branch`",
         listed_pull_request=run_pull_request(run, head_sha),
         counts_from_pull_request=True,
         head_message=p.text(run, "head_commit", "message"),
         url=p.text(run, "html_url"),
+        url_from="`workflow_run.html_url` (the run that deployed)",
         status=outcome,
+        status_from=f"`workflow_run.conclusion` {conclusion}",
         no_outcome=None
         if run is None or outcome is not None
-        else f"The workflow run's conclusion is {conclusion!r}; nothing was reported.",
+        else f"The workflow run's conclusion is {quoted(conclusion)}; nothing was reported.",
         span=Span.between(started, updated),
         skip=None if run is None else run_skip(payload, run),
     )
@@ -180,7 +191,7 @@ def run_skip(payload: dict[str, Any], run: dict[str, Any]) -> str | None:
     status, event = p.text(run, "status"), p.text(run, "event")
     if status != "completed":
         return (
-            f"The workflow run has not completed (status {status!r}); nothing was reported "
+            f"The workflow run has not completed (status {quoted(status)}); nothing was reported "
             "(run on workflow_run: types [completed] to report the deployment once it is done)."
         )
     if event in ("pull_request", "pull_request_target"):

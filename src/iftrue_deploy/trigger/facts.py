@@ -76,6 +76,12 @@ class TriggerFacts:
     time_this_run: bool = True  # else no duration from the current run attempt
     previous: Previous | None = None
     skip: str | None = None  # why the event describes no deployment
+    # Where the event's own values came from, in the README's words (derive/because.py); unset, the
+    # field rules say it from the facts (a release's tag, a deployment's id, GITHUB_SHA).
+    commit_from: str | None = None
+    branch_from: str | None = None
+    url_from: str | None = None
+    status_from: str | None = None
     # The context: kept whatever `ref` or `commit-id` say.
     repository_url: str | None = None
     runner_repository_url: str | None = None

@@ -29,7 +29,7 @@ from .listing import Walked
 from .pacing import RateLimitPacer
 from .past_events import deployment_event, release_event, run_event
 from .quoting import quoted
-from .report import Outcome, backfill_header, backfill_row, explained_briefly, publish_backfill
+from .report import BackfillExplain, Outcome, backfill_header, backfill_row, explained_briefly, publish_backfill
 from .settings import InputError, Settings
 from .trigger import TriggerFacts
 from .trigger.events import context
@@ -76,6 +76,7 @@ class Backfill:
         self.started = now()
         self.walked = Walked()
         self.summary_started = False
+        self.explained = BackfillExplain()
         # With runs, the branch input picks the production branch; each record's branch is derived.
         self.given = settings.overrides
         if settings.backfill_source == "runs":
@@ -142,6 +143,8 @@ class Backfill:
                 if outcome.accepted:
                     self.resume = after
                 self.progress(index, total, label, outcome, record)
+                if record is not None:
+                    self.explained.add(label, record.reasons)
                 if row := backfill_row(index, outcome, record):
                     self.commands.add_summary(row)
         except RateLimited as error:
@@ -193,11 +196,11 @@ class Backfill:
                 self.commands.annotate(level, f"{label}: {message}")
         if self.client is None:
             self.commands.info(f"would send: {json.dumps(record.payload(), ensure_ascii=False)}")
-            return Outcome(label, "would be sent (dry run)", derived=True, reasons=record.reasons), record
+            return Outcome(label, "would be sent (dry run)", derived=True), record
         try:
             sent = self.client.send(record.payload())
         except ReportError as error:
-            return Outcome(label, f"failed: {error}", failed=True, derived=True, reasons=record.reasons), record
+            return Outcome(label, f"failed: {error}", failed=True, derived=True), record
         deployment_id = sent.response.get("id")
         outcome = Outcome(
             label,
@@ -205,7 +208,6 @@ class Backfill:
             None if deployment_id is None else str(deployment_id),
             accepted=True,
             derived=True,
-            reasons=record.reasons,
         )
         return outcome, record
 
@@ -240,6 +242,7 @@ class Backfill:
             stopped,
             self.resume,
             self.walked.later,
+            self.explained,
         )
         verb = "would be sent" if settings.dry_run else "reported"
         count = len([o for o in outcomes if o.derived and not o.failed])

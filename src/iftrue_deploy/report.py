@@ -132,7 +132,30 @@ class Outcome:
     failed: bool = False
     accepted: bool = False  # iftrue took it: a backfill continues after the last one
     derived: bool = False  # a record was derived (sent, or would be in a dry run)
-    reasons: Mapping[str, str] | None = None  # where each field came from (the `explain` output)
+
+
+# GitHub takes an output of at most 1 MB: a backfill's `explain` holds the first records' reasons
+# up to this, so that neither the output nor the memory grows with the history.
+EXPLAIN_OUTPUT_LIMIT = 512 * 1024
+
+
+class BackfillExplain:
+    """The backfill's `explain` output, ``{label: {field: reason}}``, built as records come and
+    bounded by EXPLAIN_OUTPUT_LIMIT; the records past it are counted (the log has their reasons)."""
+
+    def __init__(self, limit: int = EXPLAIN_OUTPUT_LIMIT) -> None:
+        self.limit, self.parts, self.size, self.left_out = limit, list[str](), 2, 0
+
+    def add(self, label: str, reasons: Mapping[str, str]) -> None:
+        part = f"{json.dumps(label, ensure_ascii=False)}: {json.dumps(dict(reasons), ensure_ascii=False)}"
+        if self.size + len(part.encode()) + 2 > self.limit:
+            self.left_out += 1
+            return
+        self.parts.append(part)
+        self.size += len(part.encode()) + 2
+
+    def text(self) -> str:
+        return "{" + ", ".join(self.parts) + "}"
 
 
 # Rows of the backfill's summary table: a few hundred bytes each, well under GitHub's 1 MiB with the
@@ -170,6 +193,7 @@ def publish_backfill(
     stopped: str | None,
     continue_since: str,
     later: int = 0,
+    explained: BackfillExplain | None = None,
 ) -> None:
     """The outputs of a backfill and the end of its summary (the header and rows are written as it
     goes); ``continue_since`` is the backfill-since value that continues after the last record
@@ -180,7 +204,7 @@ def publish_backfill(
             "deployments-reported": str(len(reported)),
             "deployment-ids": json.dumps(reported),
             "backfill-continue-since": continue_since,
-            "explain": json.dumps({o.label: o.reasons for o in outcomes if o.reasons is not None}, ensure_ascii=False),
+            "explain": (explained or BackfillExplain()).text(),
         }
     )
     lines = []
@@ -194,5 +218,10 @@ def publish_backfill(
         lines += [
             "",
             f"{later} {source} came after the backfill started: left to the live workflow, not reported here.",
+        ]
+    if explained is not None and explained.left_out:
+        lines += [
+            "",
+            f"The output `explain` leaves out the last {explained.left_out} records (GitHub's 1 MB an output).",
         ]
     commands.add_summary("\n".join(lines) + "\n\n")

@@ -129,3 +129,18 @@ def test_a_value_that_cannot_be_spooled_is_an_error() -> None:
     spool: Spool[object] = Spool(object)
     with pytest.raises(TypeError):
         spool.write(Item(1, T0, note=object()))  # type: ignore[arg-type]
+
+
+def test_the_backfill_explain_output_is_bounded_and_valid_json() -> None:
+    import json
+
+    from iftrue_deploy.report import BackfillExplain
+
+    explained = BackfillExplain(limit=300)
+    for n in range(10):
+        explained.add(f"v1.{n}", {"commits_count": f'compare from `v1.{n - 1}` \u00e9 "quoted"'})
+    data = json.loads(explained.text())
+    assert list(data) == [f"v1.{n}" for n in range(len(data))] and 0 < len(data) < 10
+    assert len(explained.text().encode()) <= 300
+    assert explained.left_out == 10 - len(data)
+    assert json.loads(BackfillExplain().text()) == {}

@@ -7,6 +7,7 @@ Against the GitHub stand-in's workflow-runs listing (tests/standins/github_runs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -105,6 +106,9 @@ def test_runs_of_the_deploy_workflow_are_the_deployments(
     assert len(github.requests) <= 2 * len(records) + len(pages) + 1, [f"{r.method} {r.path}" for r in github.requests]
     assert github.count(path_contains="/commits/", path_regex=r"/commits/[0-9a-f]{40}$") == 0  # the message came listed
     assert run.outputs["backfill-continue-since"] == "run:108"
+    why = json.loads(run.outputs["explain"])["run 102"]
+    assert why["commit_id"] == "`head_sha` of run 102" and why["url"].startswith("`html_url` of run 102")
+    assert why["status"] == "the conclusion of run 102, 'failure'"
 
 
 def test_a_run_re_run_later_is_one_deployment_ordered_and_timed_by_its_last_attempt(

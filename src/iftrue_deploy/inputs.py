@@ -122,7 +122,9 @@ GITHUB_TOKEN = InputSpec(
 TITLE = InputSpec("title", None, parse_text, "title of the deployment")
 CHANGELOG = InputSpec("changelog", None, parse_text, "changelog of the deployment")
 URL = InputSpec("url", None, parse_text, "link to the deployment's details")
-BRANCH = InputSpec("branch", None, parse_text, "branch that was merged to production")
+BRANCH = InputSpec(
+    "branch", None, parse_text, "branch that was merged to production (backfill of runs: the production branch)"
+)
 COMMIT_ID = InputSpec("commit-id", None, parse_commit_sha, "full 40-character SHA of the deployed commit")
 DEPLOYMENT_DURATION = InputSpec(
     "deployment-duration", None, parse_non_negative, "duration of the deployment, in --duration-unit"

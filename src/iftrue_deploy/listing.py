@@ -112,8 +112,9 @@ def _decode(value: dict[str, Any]) -> object:
 
 
 class Walk(Generic[T]):
-    """Pass 1 (:meth:`read_pages`) reads the pages; pass 2 (:meth:`__iter__`) gives the items after the
-    bound, oldest first; :meth:`older` the newest ones at or before it (the base of the first)."""
+    """Pass 1 (:meth:`read_pages`) reads the pages; pass 2 (:meth:`items` of :meth:`after`) gives the
+    items after the bound, oldest first; :meth:`older` the newest ones at or before it (the base of
+    the first)."""
 
     def __init__(self, source: Source[T], bound: Bound[T], started: datetime) -> None:
         # GitHub's times are whole seconds: one in the second the backfill started may be after it,
@@ -122,7 +123,6 @@ class Walk(Generic[T]):
         self.result = Walked()
         self.spool: Spool[T] = Spool(source.kind)
         self.index: list[tuple[Key, int]] = []  # (when it happened, the id) and its place in the spool
-        self.ended_at_bound = False
 
     def read_pages(self, pages: Iterable[list[T]]) -> Walked:
         source, seen = self.source, set[int]()
@@ -140,7 +140,6 @@ class Walk(Generic[T]):
                 self.keep(item)
             self.result.listed = len(seen)
             if self.bound.before is not None and all(self.bound.is_before(item) for item in page):
-                self.ended_at_bound = True
                 break  # GitHub lists newest first: the pages after this one are older still
         return self.result
 

@@ -38,6 +38,8 @@ CONTEXT: tuple[tuple[str, str, str], ...] = (
     ("output", "GITHUB_OUTPUT", "append the outputs to this file (name=value lines)"),
     ("summary", "GITHUB_STEP_SUMMARY", "append the Markdown summary to this file"),
 )
+# How the CLI names them in messages: `--repository / GITHUB_REPOSITORY`.
+CONTEXT_LABELS = {flag: f"--{flag} / {variable}" for flag, variable, _text in CONTEXT}
 # What a dry run reports as member_id when nothing gives one: visibly not a real member.
 DRY_RUN_MEMBER_ID = "dry-run"
 
@@ -162,7 +164,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     environ = os.environ if environ is None else environ
     args = build_parser().parse_args(argv)
     env = environ_for(args, environ)
-    with naming(cli_label):  # also for what the action raises: `--member-id / IFTRUE_MEMBER_ID: …`
+    with naming(
+        lambda name: CONTEXT_LABELS.get(name) or cli_label(name)
+    ):  # also for what the action raises: `--member-id / IFTRUE_MEMBER_ID: …`
         try:
             settings = Settings.from_environ(env)
         except InputError as error:

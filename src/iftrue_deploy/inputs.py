@@ -22,6 +22,7 @@ from .parsers import (
     DurationUnit,
     InputError,
     check_jwt,
+    named,
     naming,
     parse_api_url,
     parse_backfill_source,
@@ -36,6 +37,7 @@ from .parsers import (
     parse_text,
     parse_token,
     parse_whole,
+    setting,
 )
 from .quoting import quoted
 
@@ -49,6 +51,7 @@ __all__ = [
     "InputSpec",
     "check_jwt",
     "cli_label",
+    "named",
     "naming",
     "parse_api_url",
     "parse_backfill_since",
@@ -56,20 +59,24 @@ __all__ = [
     "parse_non_negative",
     "parse_status",
     "parse_whole",
+    "setting",
 ]
 
 T_co = TypeVar("T_co", covariant=True)
 
 
 def parse_backfill_since(name: str, value: str) -> str:
-    """A date, a tag, or ``deployment:<id>`` (after that GitHub Deployment; README "Backfill")."""
+    """A date, a tag, ``deployment:<id>`` or ``run:<id>`` (after that GitHub Deployment or workflow
+    run; README "Backfill")."""
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             date.fromisoformat(value)
-        elif value.startswith("deployment:") and not re.fullmatch(r"deployment:[0-9]+", value):
+        elif value.startswith(("deployment:", "run:")) and not re.fullmatch(r"(deployment|run):[0-9]+", value):
             raise ValueError(value)
     except ValueError:
-        raise InputError(name, f"expected a date YYYY-MM-DD, a tag or deployment:<id>, got {quoted(value)}") from None
+        raise InputError(
+            name, f"expected a date YYYY-MM-DD, a tag, deployment:<id> or run:<id>, got {quoted(value)}"
+        ) from None
     return value
 
 
@@ -115,7 +122,9 @@ GITHUB_TOKEN = InputSpec(
 TITLE = InputSpec("title", None, parse_text, "title of the deployment")
 CHANGELOG = InputSpec("changelog", None, parse_text, "changelog of the deployment")
 URL = InputSpec("url", None, parse_text, "link to the deployment's details")
-BRANCH = InputSpec("branch", None, parse_text, "branch that was merged to production")
+BRANCH = InputSpec(
+    "branch", None, parse_text, "branch that was merged to production (backfill of runs: the production branch)"
+)
 COMMIT_ID = InputSpec("commit-id", None, parse_commit_sha, "full 40-character SHA of the deployed commit")
 DEPLOYMENT_DURATION = InputSpec(
     "deployment-duration", None, parse_non_negative, "duration of the deployment, in --duration-unit"
@@ -143,9 +152,15 @@ DURATION_UNIT = InputSpec("duration-unit", "minutes", parse_duration_unit, "minu
 DRY_RUN = InputSpec("dry-run", "false", parse_bool, "derive and print the record, send nothing (alone: true)")
 FAIL_ON_ERROR = InputSpec("fail-on-error", "true", parse_bool, "false turns a failure to report into a warning")
 BACKFILL_SINCE = InputSpec(
-    "backfill-since", None, parse_backfill_since, "a date YYYY-MM-DD, a tag or deployment:<id>: report what came since"
+    "backfill-since",
+    None,
+    parse_backfill_since,
+    "a date YYYY-MM-DD, a tag, deployment:<id> or run:<id>: report what came since",
 )
-BACKFILL_SOURCE = InputSpec("backfill-source", "releases", parse_backfill_source, "releases or deployments")
+BACKFILL_SOURCE = InputSpec("backfill-source", "releases", parse_backfill_source, "releases, deployments or runs")
+BACKFILL_WORKFLOW = InputSpec(
+    "backfill-workflow", None, parse_text, "with backfill-source runs: the deploy workflow's file name, e.g. deploy.yml"
+)
 READ_TIMEOUT = InputSpec("read-timeout", "30", parse_seconds, "seconds to wait for iftrue's answer", action_input=False)
 RETRY_BASE_DELAY = InputSpec(
     "retry-base-delay", "1", parse_seconds, "seconds before the first retry (then doubled)", action_input=False
@@ -181,12 +196,15 @@ INPUTS: tuple[InputSpec[object], ...] = (
     FAIL_ON_ERROR,
     BACKFILL_SINCE,
     BACKFILL_SOURCE,
+    BACKFILL_WORKFLOW,
     READ_TIMEOUT,
     RETRY_BASE_DELAY,
 )
 BY_NAME: dict[str, InputSpec[object]] = {spec.name: spec for spec in INPUTS}
 # The tunings are variables, not action inputs: messages name them so; and so is the GitHub API URL.
 parsers.NAMES.update({spec.name: f"Variable {spec.variable}" for spec in INPUTS if not spec.action_input})
+# The runner's context, which the CLI takes as flags (cli.py).
+parsers.NAMES["repository"] = "Variable GITHUB_REPOSITORY"
 parsers.NAMES[GITHUB_API_SETTING] = f"Variable {GITHUB_API_VARIABLE}"
 
 

@@ -14,6 +14,7 @@ from .derive import Lookups, options_from
 from .facts import GitHubFacts
 from .gateway import PyGithubFacts
 from .github_api import NoGitHubApi
+from .inputs import named
 from .interrupt import DELIVERY, Interrupted, cancellable
 from .run import run_once
 from .settings import ActionInputs, InputError, Settings
@@ -55,9 +56,10 @@ def github_gateway(settings: Settings) -> tuple[GitHubFacts | None, str, str | N
     runner, api = settings.runner, settings.github_api
     fallback = "fields the event does not carry fall back without the GitHub API"
     if not settings.github_token:
-        return None, "github-token is empty", f"github-token is empty: {fallback}."
+        empty = f"{named('github-token')} is empty"
+        return None, empty, f"{empty[:1].upper()}{empty[1:]}: {fallback}."
     if not runner.repository:
-        return None, "no repository (GITHUB_REPOSITORY) is known", None
+        return None, f"no repository is known ({named('repository')})", None
     if isinstance(api, NoGitHubApi):
         return (
             None,
@@ -119,8 +121,9 @@ def _main(environ: Mapping[str, str], commands: WorkflowCommands, now: Callable[
             from .backfill import Backfill  # long runs only: not imported for one deployment
 
             if github is None:
-                reason = notice or why_not
-                problem = InputError("backfill-since", f"a backfill reads the history from the GitHub API; {reason}.")
+                problem = InputError(
+                    "backfill-since", f"a backfill reads the history from the GitHub API, but {why_not}"
+                )
                 commands.error(str(problem))
                 return 1
             if notice:

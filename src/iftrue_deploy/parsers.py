@@ -22,7 +22,7 @@ from .quoting import quoted, url_without_userinfo
 from .status import INPUT_WORDS, ApiStatus
 
 DurationUnit = Literal["minutes", "seconds"]
-BackfillSource = Literal["releases", "deployments"]
+BackfillSource = Literal["releases", "deployments", "runs"]
 
 DEFAULT_API_URL = "https://api.iftrue.co"
 
@@ -56,6 +56,19 @@ _label: ContextVar[Callable[[str], str]] = ContextVar("input_label", default=def
 def label(name: str) -> str:
     """How a setting is named in messages where the code runs now (the action, or the CLI)."""
     return _label.get()(name)
+
+
+def named(name: str) -> str:
+    """A setting as a message names it mid-sentence, in the words of who runs the code:
+    ``input 'github-token'`` in the action, ``--github-token / GITHUB_TOKEN`` in the CLI."""
+    found = label(name)
+    return found[:1].lower() + found[1:]
+
+
+def setting(name: str, value: str) -> str:
+    """A setting with a value, as the user would write it: ``backfill-source: runs`` in a
+    workflow, ``--backfill-source runs`` on the command line."""
+    return f"--{name} {value}" if label(name).startswith("--") else f"{name}: {value}"
 
 
 @contextmanager
@@ -122,8 +135,11 @@ def parse_duration_unit(name: str, value: str) -> DurationUnit:
     return "seconds" if parse_choice(name, value, ("minutes", "seconds")) == "seconds" else "minutes"
 
 
+BACKFILL_SOURCES: dict[str, BackfillSource] = {"releases": "releases", "deployments": "deployments", "runs": "runs"}
+
+
 def parse_backfill_source(name: str, value: str) -> BackfillSource:
-    return "deployments" if parse_choice(name, value, ("releases", "deployments")) == "deployments" else "releases"
+    return BACKFILL_SOURCES[parse_choice(name, value, tuple(BACKFILL_SOURCES))]
 
 
 def parse_commit_sha(name: str, value: str) -> str:

@@ -154,7 +154,9 @@ class Deployed:
         if previous is not None:
             return CompareBase(previous.sha, f"the previous deployment {short(previous.sha)}", deployed=True)
         if self.lookups.deployments is None:
-            return CompareBase(None, self.lookups.unknown(f"the deployments in {quoting.quoted(self.lookups.environment)}"))
+            return CompareBase(
+                None, self.lookups.unknown(f"the deployments in {quoting.quoted(self.lookups.environment)}")
+            )
         return CompareBase(None, f"no earlier successful deployment in {quoting.quoted(self.lookups.environment)}")
 
     @property

@@ -18,8 +18,9 @@ Sections, one module each:
    JSON to the same iftrue stand-in. Runs alternate baseline, action, ...; medians are compared.
 3. bench/image.py: the Docker image: what its own layers add over the base image, and a cold
    build (the engine check and the build are tests/docker_engine.py's).
-4. bench/backfill.py: a backfill of 200 (and 50) releases: records per second and peak RSS of the
-   action process.
+4. bench/backfill.py: a backfill of 5,000 (and 500) releases: records per second and peak RSS of
+   the action process; and the GitHub requests per record of each source (releases, deployments,
+   runs).
 
 ``--profile`` adds where the action's time goes (bench/profiling.py: ``-X importtime`` and
 cProfile) for the two timing cases. bench/harness.py holds what the sections share (the

@@ -104,7 +104,9 @@ def header(options: list[str], runs: int) -> None:
         "4. **Backfill**: a fresh GitHub stand-in with N commits, each with a merged pull request and a "
         "published release; the action runs once (workflow_dispatch, `backfill-since: 2000-01-01`, "
         "`backfill-source: releases`); records/s = records received by the iftrue stand-in / wall time; "
-        "peak RSS is the child's own ru_maxrss (`os.wait4`)."
+        "peak RSS is the child's own ru_maxrss (`os.wait4`). Then 250 past deployments of each source "
+        "(releases, deployments, runs of `deploy.yml`) give the GitHub requests a record costs, the listing's "
+        "pages aside."
     )
     out()
 
@@ -118,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-image", action="store_true", help="skip the Docker image section")
     parser.add_argument("--keep-image", action="store_true", help="keep the built image (tag iftrue-deploy-bench:*)")
     parser.add_argument("--python-image", default=PYTHON_IMAGE, help="base image build argument (as the tests')")
-    parser.add_argument("--backfill-sizes", default="50,200", help="release counts for the backfill section")
+    parser.add_argument("--backfill-sizes", default="500,5000", help="release counts for the backfill section")
     parser.add_argument("--profile", action="store_true", help="add section 5: importtime and cProfile")
     parser.add_argument(
         "--sections",

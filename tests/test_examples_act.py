@@ -38,6 +38,7 @@ import pytest
 from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, event_payload
 from tests.docker_engine import PYTHON_IMAGE, build_action_image, docker, skip_or_fail_on_ci, skip_without_engine
 from tests.standins.github import GitHubStandIn
+from tests.standins.github_runs import add_workflow_run
 from tests.standins.iftrue import IftrueStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -460,6 +461,39 @@ def test_workflow_dispatch_backfills_releases_since_a_date(
     assert [record["pull_request_number"] for record in run.records] == [11, 12]
     assert [record["is_fix"] for record in run.records] == [True, False]
     assert run.answered == [201, 201]
+
+
+@act
+def test_workflow_dispatch_backfills_runs_of_the_deploy_workflow(
+    action_dir: Path, act_iftrue: IftrueStandIn, tmp_path: Path
+) -> None:
+    """The same example with `source: runs`: the completed runs of deploy.yml on the default
+    branch are the deployments (a cancelled one is not)."""
+    with GitHubStandIn(token=GITHUB_TOKEN, html_url="https://github.com", default_branch="main") as github:
+        first = github.add_commit("Initial commit", branch="main")
+        add_workflow_run(github, 1, head_sha=first, created_at="2024-01-10T10:00:00Z")
+        fix = github.add_commit("Fix the crash on save (#11)", branch="main")
+        github.add_pull(11, "Fix the crash on save", "bugfix/crash", fix, labels=["bug"], commits=1, base="main")
+        add_workflow_run(github, 2, head_sha=fix, created_at="2024-02-10T10:00:00Z", updated_at="2024-02-10T10:03:00Z")
+        add_workflow_run(github, 3, head_sha=fix, conclusion="cancelled", created_at="2024-02-11T10:00:00Z")
+        event = event_payload("workflow_dispatch")
+        event["inputs"] = {"since": "2024-02-01", "source": "runs", "workflow": "deploy.yml"}
+
+        run = run_example(
+            "workflow-dispatch-backfill.yml",
+            "workflow_dispatch",
+            event,
+            action_dir,
+            act_iftrue,
+            tmp_path,
+            github=github,
+        )
+
+    assert run.returncode == 0, run.describe()
+    assert [record["commit_id"] for record in run.records] == [fix], run.describe()
+    assert run.records[0]["url"].endswith("/actions/runs/2")
+    assert run.records[0]["deployment_duration"] == 3
+    assert (run.records[0]["pull_request_number"], run.records[0]["is_fix"]) == (11, True)
 
 
 @act

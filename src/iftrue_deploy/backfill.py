@@ -1,8 +1,9 @@
-"""Backfill (README "Backfill"): report every past deployment since a date, a tag or a deployment.
+"""Backfill (README "Backfill"): report every past deployment since a date, a tag, a deployment or
+a run, each exactly once.
 
 Each past deployment (:mod:`.history`) becomes the event the action would have seen at the time (a
-published release, or a deployment reaching its final status), and goes through the same
-derivation as a live run. Every GitHub request, listing pages included, is paced by the rate
+published release, a deployment reaching its final status, or the push a deploy workflow ran
+for), and goes through the same derivation as a live run. Every GitHub request, listing pages included, is paced by the rate
 limit (:mod:`.pacing`). A backfill that has to stop (a reset too far away, a cancel) ends with the
 ``backfill-since`` value that continues after the last record iftrue accepted, so that
 continuing sends nothing twice.
@@ -20,17 +21,18 @@ from functools import partial
 from typing import Any
 
 from .client import IftrueClient, ReportError
-from .derive import Lookups, Skip, derive_record, options_from
+from .derive import ExplainedRecord, Lookups, Skip, derive_record, options_from
 from .facts import GitHubFacts, GitHubUnavailable, RateLimited
-from .history import PastDeployment, PastDeployments, PastRelease, continue_after, past_releases
+from .history import History, PastDeployments, PastReleases, PastRuns, continue_after, continue_after_run
+from .listing import Walked
 from .pacing import RateLimitPacer
-from .payload import branch_of
+from .past_events import deployment_event, release_event, run_event
 from .quoting import quoted
-from .report import Outcome, explained_briefly, publish_backfill
+from .report import BackfillExplain, Outcome, backfill_header, backfill_row, explained_briefly, publish_backfill
 from .settings import InputError, Settings
-from .status import from_deployment_state
-from .trigger import Previous, Release, Span, TriggerFacts
+from .trigger import TriggerFacts
 from .trigger.events import context
+from .vocabulary import assign
 from .workflow import WorkflowCommands
 
 # What the walk yields for each past deployment: its label, the backfill-since value that
@@ -70,63 +72,45 @@ class Backfill:
         # The backfill-since value that continues after the last record iftrue accepted.
         self.resume = settings.backfill_since or ""
         self.listed = False
+        # What happened after this moment is the live workflow's to report.
+        self.started = now()
+        self.walked = Walked()
+        self.summary_started = False
+        self.explained = BackfillExplain()
+        # With runs, the branch input picks the production branch; each record's branch is derived.
+        self.given = settings.overrides
+        if settings.backfill_source == "runs":
+            self.given = replace(settings.overrides, branch=None)
 
-    def history(self) -> tuple[int, Iterator[Item]]:
-        """How many past deployments there are, and the walk over them, oldest first."""
-        since = self.settings.backfill_since or ""
-        if self.settings.backfill_source == "releases":
-            releases = past_releases(self.github, since)
-            return len(releases), ((p.release.tag, p.release.tag, partial(self.release_trigger, p)) for p in releases)
-        walk = PastDeployments(self.github, self.settings.environment, since)
-        return len(walk), (
-            (f"deployment {p.deployment.id}", continue_after(p.deployment.id), partial(self.deployment_trigger, p))
-            for p in walk
-        )
+    def history(self) -> tuple[int, Walked, Iterator[Item]]:
+        """Lists the past deployments (every page, a page at a time): how many there are, what the
+        listing found, and the walk over them, oldest first."""
+        settings, started, context = self.settings, self.started, self.context
+        since = settings.backfill_since or ""
+        items: Iterator[Item]
+        walk: History[Any]
+        if settings.backfill_source == "releases":
+            walk = releases = PastReleases(self.github, since, started)
+            items = ((p.release.tag, p.release.tag, partial(release_event, context, self.github, p)) for p in releases)
+        elif settings.backfill_source == "runs":
+            workflow = settings.backfill_workflow or ""
+            walk = runs = PastRuns(self.github, workflow, self.production_branch(), since, started)
+            items = ((f"run {p.run.id}", continue_after_run(p.run.id), partial(run_event, context, p)) for p in runs)
+        else:
+            walk = deployments = PastDeployments(self.github, settings.environment, since, started)
+            items = (
+                (
+                    f"deployment {p.deployment.id}",
+                    continue_after(p.deployment.id),
+                    partial(deployment_event, context, p),
+                )
+                for p in deployments
+            )
+        return len(walk), walk.walked, items
 
-    def release_trigger(self, item: PastRelease) -> TriggerFacts:
-        r = item.release
-        try:
-            sha = self.github.commit(r.tag).sha
-        except GitHubUnavailable as error:
-            raise InputError(
-                "backfill-since", f"could not resolve the tag {quoted(r.tag)} to a commit ({error})"
-            ) from None
-        target = r.target_commitish
-        return replace(
-            self.context,
-            name="release",
-            sha=sha,
-            release=Release(tag=r.tag, name=r.name or None, body=r.body or None, id=r.id, published_at=r.published_at),
-            branch_hint=branch_of(target),
-            url=r.html_url or None,
-            previous=Previous(item.previous.tag if item.previous else None),
-            sender_id=None if r.author_id is None else str(r.author_id),
-            pushed_ref=f"refs/tags/{r.tag}",
-            ref_name=r.tag,
-        )
-
-    def deployment_trigger(self, past: PastDeployment) -> TriggerFacts:
-        d = past.deployment
-        if past.problem is not None:
-            raise InputError("backfill-since", f"could not read the statuses of deployment {d.id} ({past.problem})")
-        if not past.state:
-            raise Skip(f"no final status yet (the latest is {past.latest})")
-        start, end = d.created_at, past.status_at
-        return replace(
-            self.context,
-            name="deployment_status",
-            sha=d.sha,
-            branch_hint=branch_of(d.ref),
-            deployment_id=d.id,
-            deployment_node_id=d.node_id or None,
-            url=past.target_url,
-            status=from_deployment_state(past.state),
-            span=Span.between(start, end),
-            previous=Previous(past.previous_success.sha if past.previous_success else None),
-            sender_id=None if d.creator_id is None else str(d.creator_id),
-            pushed_ref=d.ref,
-            ref_name=d.ref.rsplit("/", 1)[-1],
-        )
+    def production_branch(self) -> str:
+        """The branch input, else the repository's default branch (from the event, else GitHub)."""
+        return self.settings.overrides.branch or self.context.default_branch or self.github.default_branch()
 
     def run(self) -> int:
         gc.enable()  # entrypoint.py turns it off for short runs; a backfill can be long
@@ -144,21 +128,25 @@ class Backfill:
         total, stopped = 0, None
         try:
             try:
-                total, items = self.history()
+                total, self.walked, items = self.history()
             except GitHubUnavailable as error:
-                self.commands.error(f"The backfill could not list past {settings.backfill_source}: {error}")
+                self.commands.error(f"The backfill could not list past {settings.backfill_source}: {error}.")
                 return 1
             except InputError as error:
                 self.commands.error(str(error))
                 return 1
             self.listed = True
-            self.commands.info(f"{total} past {settings.backfill_source} to report, oldest first.")
+            self.listing_done(total)
             for index, (label, after, make) in enumerate(items, start=1):
-                outcome = self.one(label, make)
+                outcome, record = self.one(label, make)
                 outcomes.append(outcome)
                 if outcome.accepted:
                     self.resume = after
-                self.commands.info(f"[{index}/{total}] {label}: {outcome.result}{explained_briefly(outcome.record)}")
+                self.progress(index, total, label, outcome, record)
+                if record is not None:
+                    self.explained.add(label, record.reasons)
+                if row := backfill_row(index, outcome, record):
+                    self.commands.add_summary(row)
         except RateLimited as error:
             stopped = str(error)
         except BaseException as error:
@@ -170,32 +158,58 @@ class Backfill:
             self.github.pace_with(None)
         return self.finish(outcomes, total, stopped)
 
-    def one(self, label: str, make: Callable[[], TriggerFacts]) -> Outcome:
+    def listing_done(self, total: int) -> None:
+        """What the listing found: warnings (a page repeated), and what is left out and why."""
+        walked, source = self.walked, self.settings.backfill_source
+        for warning in walked.warnings:
+            self.commands.warning(warning)
+        aside = [
+            f"{walked.repeated} listed again and skipped" if walked.repeated else "",
+            f"{walked.later} after the backfill started, left to the live workflow" if walked.later else "",
+            f"{walked.left_out} that are no deployments left out" if walked.left_out else "",
+        ]
+        notes = "; ".join(a for a in aside if a)
+        self.commands.info(f"{total} past {source} to report, oldest first" + (f" ({notes})." if notes else "."))
+        self.summary_header()
+
+    def summary_header(self) -> None:
+        if not self.summary_started:
+            self.summary_started = True
+            self.commands.add_summary(
+                backfill_header(self.settings.backfill_source, self.settings.backfill_since or "")
+            )
+
+    def progress(self, index: int, total: int, label: str, outcome: Outcome, record: ExplainedRecord | None) -> None:
+        """The one line of progress per record, with why of its main fields."""
+        self.commands.info(f"[{index}/{total}] {label}: {outcome.result}{explained_briefly(record)}")
+
+    def one(self, label: str, make: Callable[[], TriggerFacts]) -> tuple[Outcome, ExplainedRecord | None]:
         lookups = Lookups(self.github, self.settings.environment)
         try:
-            record = derive_record(self.settings.overrides, make(), lookups, self.options, self.now)
+            record = derive_record(self.given, make(), lookups, self.options, self.now)
         except Skip as skip:
-            return Outcome(label, None, f"skipped ({skip})")
+            return Outcome(label, f"skipped ({skip})"), None
         except InputError as error:
-            return Outcome(label, None, f"failed: {error}", failed=True)
+            return Outcome(label, f"failed: {error}", failed=True), None
         finally:
             for level, message in lookups.notes.items:
                 self.commands.annotate(level, f"{label}: {message}")
         if self.client is None:
             self.commands.info(f"would send: {json.dumps(record.payload(), ensure_ascii=False)}")
-            return Outcome(label, record, "would be sent (dry run)")
+            return Outcome(label, "would be sent (dry run)", derived=True), record
         try:
             sent = self.client.send(record.payload())
         except ReportError as error:
-            return Outcome(label, record, f"failed: {error}", failed=True)
+            return Outcome(label, f"failed: {error}", failed=True, derived=True), record
         deployment_id = sent.response.get("id")
-        return Outcome(
+        outcome = Outcome(
             label,
-            record,
             f"reported as {deployment_id}",
             None if deployment_id is None else str(deployment_id),
             accepted=True,
+            derived=True,
         )
+        return outcome, record
 
     def how_to_continue(self, outcomes: list[Outcome]) -> str:
         """The exact backfill-since value that continues after the last record iftrue accepted."""
@@ -206,7 +220,7 @@ class Backfill:
             "To continue after the last record iftrue accepted"
             if last >= 0
             else "To continue (iftrue accepted no record yet)"
-        ) + f", run again with backfill-since: {self.resume}"
+        ) + f", run again with {assign('backfill-since', self.resume)}"
         if retried:
             text += f" (it tries {', '.join(retried)} again)"
         if lost:
@@ -219,17 +233,19 @@ class Backfill:
         if stopped:
             where = f"after {len(outcomes)} of {total}" if self.listed else "while listing"
             stopped = f"Stopped {where}: {stopped}. {self.how_to_continue(outcomes)}"
+        self.summary_header()
         publish_backfill(
             self.commands,
             settings.backfill_source,
-            settings.backfill_since or "",
             outcomes,
             total,
             stopped,
             self.resume,
+            self.walked.later,
+            self.explained,
         )
         verb = "would be sent" if settings.dry_run else "reported"
-        count = len([o for o in outcomes if o.record is not None and not o.failed])
+        count = len([o for o in outcomes if o.derived and not o.failed])
         self.commands.info(
             f"Backfill {'stopped' if stopped else 'done'}: {count} of {total} {verb}, {len(failed)} failed."
         )

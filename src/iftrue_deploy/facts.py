@@ -128,6 +128,27 @@ class ReleaseFacts:
     author_id: int | None = None
 
 
+@dataclass(frozen=True)
+class RunFacts:
+    """A workflow run as the runs listing gives it (its last attempt): commit, message and timing
+    come with it, so a backfill of runs asks nothing more to place and time it."""
+
+    id: int
+    sha: str
+    branch: str
+    path: str  # .github/workflows/deploy.yml
+    event: str
+    status: str
+    conclusion: str | None
+    message: str | None
+    html_url: str
+    created_at: datetime | None
+    started_at: datetime | None  # run_started_at: of the last attempt
+    updated_at: datetime | None
+    attempt: int = 1
+    actor_id: int | None = None
+
+
 class GitHubFacts(Protocol):
     """Every answer may raise GitHubUnavailable. Implementations cache what they fetched."""
 
@@ -147,12 +168,21 @@ class GitHubFacts(Protocol):
 
     def deployments(self, environment: str, sha: str | None = None) -> list[DeploymentFacts]: ...
 
-    def all_releases(self) -> Iterator[ReleaseFacts]:
+    def release_pages(self) -> Iterator[list[ReleaseFacts]]:
         """Every release, newest first, a page at a time (for a backfill)."""
         ...
 
-    def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
+    def deployment_pages(self, environment: str) -> Iterator[list[DeploymentFacts]]:
         """Every deployment in the environment, newest first, a page at a time (for a backfill)."""
+        ...
+
+    def run_pages(self, workflow: str, branch: str, created_until: datetime) -> Iterator[list[RunFacts]]:
+        """The completed runs of a workflow (its file name) on a branch, created at or before
+        ``created_until``, newest first, a page at a time (for a backfill)."""
+        ...
+
+    def default_branch(self) -> str:
+        """The repository's default branch."""
         ...
 
     def rate_limit(self) -> tuple[int, float] | None:

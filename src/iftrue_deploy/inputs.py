@@ -62,14 +62,17 @@ T_co = TypeVar("T_co", covariant=True)
 
 
 def parse_backfill_since(name: str, value: str) -> str:
-    """A date, a tag, or ``deployment:<id>`` (after that GitHub Deployment; README "Backfill")."""
+    """A date, a tag, ``deployment:<id>`` or ``run:<id>`` (after that GitHub Deployment or workflow
+    run; README "Backfill")."""
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             date.fromisoformat(value)
-        elif value.startswith("deployment:") and not re.fullmatch(r"deployment:[0-9]+", value):
+        elif value.startswith(("deployment:", "run:")) and not re.fullmatch(r"(deployment|run):[0-9]+", value):
             raise ValueError(value)
     except ValueError:
-        raise InputError(name, f"expected a date YYYY-MM-DD, a tag or deployment:<id>, got {quoted(value)}") from None
+        raise InputError(
+            name, f"expected a date YYYY-MM-DD, a tag, deployment:<id> or run:<id>, got {quoted(value)}"
+        ) from None
     return value
 
 
@@ -115,7 +118,9 @@ GITHUB_TOKEN = InputSpec(
 TITLE = InputSpec("title", None, parse_text, "title of the deployment")
 CHANGELOG = InputSpec("changelog", None, parse_text, "changelog of the deployment")
 URL = InputSpec("url", None, parse_text, "link to the deployment's details")
-BRANCH = InputSpec("branch", None, parse_text, "branch that was merged to production")
+BRANCH = InputSpec(
+    "branch", None, parse_text, "branch that was merged to production (backfill of runs: the production branch)"
+)
 COMMIT_ID = InputSpec("commit-id", None, parse_commit_sha, "full 40-character SHA of the deployed commit")
 DEPLOYMENT_DURATION = InputSpec(
     "deployment-duration", None, parse_non_negative, "duration of the deployment, in --duration-unit"
@@ -143,9 +148,15 @@ DURATION_UNIT = InputSpec("duration-unit", "minutes", parse_duration_unit, "minu
 DRY_RUN = InputSpec("dry-run", "false", parse_bool, "derive and print the record, send nothing (alone: true)")
 FAIL_ON_ERROR = InputSpec("fail-on-error", "true", parse_bool, "false turns a failure to report into a warning")
 BACKFILL_SINCE = InputSpec(
-    "backfill-since", None, parse_backfill_since, "a date YYYY-MM-DD, a tag or deployment:<id>: report what came since"
+    "backfill-since",
+    None,
+    parse_backfill_since,
+    "a date YYYY-MM-DD, a tag, deployment:<id> or run:<id>: report what came since",
 )
-BACKFILL_SOURCE = InputSpec("backfill-source", "releases", parse_backfill_source, "releases or deployments")
+BACKFILL_SOURCE = InputSpec("backfill-source", "releases", parse_backfill_source, "releases, deployments or runs")
+BACKFILL_WORKFLOW = InputSpec(
+    "backfill-workflow", None, parse_text, "with backfill-source runs: the deploy workflow's file name, e.g. deploy.yml"
+)
 READ_TIMEOUT = InputSpec("read-timeout", "30", parse_seconds, "seconds to wait for iftrue's answer", action_input=False)
 RETRY_BASE_DELAY = InputSpec(
     "retry-base-delay", "1", parse_seconds, "seconds before the first retry (then doubled)", action_input=False
@@ -181,6 +192,7 @@ INPUTS: tuple[InputSpec[object], ...] = (
     FAIL_ON_ERROR,
     BACKFILL_SINCE,
     BACKFILL_SOURCE,
+    BACKFILL_WORKFLOW,
     READ_TIMEOUT,
     RETRY_BASE_DELAY,
 )
@@ -217,5 +229,7 @@ vocabulary.define(Term(s.name, s.name, s.variable, None if s.action_input else s
 vocabulary.define(Term(c.variable, c.flag, c.variable, c.variable) for c in CONTEXT)
 # GITHUB_REF_NAME is set from --git-ref; nothing on the command line sets GITHUB_ACTOR_ID (no Term: None).
 vocabulary.define([Term("GITHUB_REF_NAME", "git-ref", "GITHUB_REF", "GITHUB_REF_NAME")])
-# The GitHub API URL as a setting (github_api.py): the action's variable, the command line's flag.
+# The repository as messages name it (`--repository / GITHUB_REPOSITORY`), and the GitHub API URL
+# as a setting (github_api.py): the action's variables, the command line's flags.
+vocabulary.define([Term("repository", "repository", "GITHUB_REPOSITORY", "GITHUB_REPOSITORY")])
 vocabulary.define([Term(GITHUB_API_SETTING, "github-api-url", GITHUB_API_VARIABLE, GITHUB_API_VARIABLE)])

@@ -18,7 +18,7 @@ from .interrupt import DELIVERY, Interrupted, cancellable
 from .run import run_once
 from .settings import ActionInputs, InputError, Settings
 from .trigger import read_trigger
-from .vocabulary import setting
+from .vocabulary import named
 from .workflow import WorkflowCommands
 
 MAX_EVENT_BYTES = 25 * 1024 * 1024
@@ -56,10 +56,10 @@ def github_gateway(settings: Settings) -> tuple[GitHubFacts | None, str, str | N
     runner, api = settings.runner, settings.github_api
     fallback = "fields the event does not carry fall back without the GitHub API"
     if not settings.github_token:
-        empty = f"{setting('github-token')} is empty"
-        return None, empty, f"{empty}: {fallback}."
+        empty = f"{named('github-token')} is empty"
+        return None, empty, f"{empty[:1].upper()}{empty[1:]}: {fallback}."
     if not runner.repository:
-        return None, f"no repository ({setting('GITHUB_REPOSITORY')}) is known", None
+        return None, f"no repository is known ({named('repository')})", None
     if isinstance(api, NoGitHubApi):
         return (
             None,
@@ -121,8 +121,9 @@ def _main(environ: Mapping[str, str], commands: WorkflowCommands, now: Callable[
             from .backfill import Backfill  # long runs only: not imported for one deployment
 
             if github is None:
-                reason = notice or why_not
-                problem = InputError("backfill-since", f"a backfill reads the history from the GitHub API; {reason}.")
+                problem = InputError(
+                    "backfill-since", f"a backfill reads the history from the GitHub API, but {why_not}"
+                )
                 commands.error(str(problem))
                 return 1
             if notice:

@@ -20,7 +20,7 @@ from .quoting import quoted, url_without_userinfo
 from .status import INPUT_WORDS, ApiStatus
 
 DurationUnit = Literal["minutes", "seconds"]
-BackfillSource = Literal["releases", "deployments"]
+BackfillSource = Literal["releases", "deployments", "runs"]
 
 DEFAULT_API_URL = "https://api.iftrue.co"
 
@@ -92,8 +92,11 @@ def parse_duration_unit(name: str, value: str) -> DurationUnit:
     return "seconds" if parse_choice(name, value, ("minutes", "seconds")) == "seconds" else "minutes"
 
 
+BACKFILL_SOURCES: dict[str, BackfillSource] = {"releases": "releases", "deployments": "deployments", "runs": "runs"}
+
+
 def parse_backfill_source(name: str, value: str) -> BackfillSource:
-    return "deployments" if parse_choice(name, value, ("releases", "deployments")) == "deployments" else "releases"
+    return BACKFILL_SOURCES[parse_choice(name, value, tuple(BACKFILL_SOURCES))]
 
 
 def parse_commit_sha(name: str, value: str) -> str:

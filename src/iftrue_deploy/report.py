@@ -4,6 +4,7 @@ and the log lines (README "Outputs")."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,59 +123,105 @@ def publish(
 
 @dataclass
 class Outcome:
-    """What became of one past deployment in a backfill."""
+    """What became of one past deployment in a backfill. Small on purpose: a backfill of thousands
+    keeps one a record (its summary row is written when it happens)."""
 
     label: str
-    record: ExplainedRecord | None
     result: str
     deployment_id: str | None = None
     failed: bool = False
     accepted: bool = False  # iftrue took it: a backfill continues after the last one
+    derived: bool = False  # a record was derived (sent, or would be in a dry run)
+
+
+# GitHub takes an output of at most 1 MB: a backfill's `explain` holds the first records' reasons
+# up to this, so that neither the output nor the memory grows with the history.
+EXPLAIN_OUTPUT_LIMIT = 512 * 1024
+
+
+class BackfillExplain:
+    """The backfill's `explain` output, ``{label: {field: reason}}``, built as records come and
+    bounded by EXPLAIN_OUTPUT_LIMIT; the records past it are counted (the log has their reasons)."""
+
+    def __init__(self, limit: int = EXPLAIN_OUTPUT_LIMIT) -> None:
+        self.limit, self.parts, self.size, self.left_out = limit, list[str](), 2, 0
+
+    def add(self, label: str, reasons: Mapping[str, str]) -> None:
+        part = f"{json.dumps(label, ensure_ascii=False)}: {json.dumps(dict(reasons), ensure_ascii=False)}"
+        if self.size + len(part.encode()) + 2 > self.limit:
+            self.left_out += 1
+            return
+        self.parts.append(part)
+        self.size += len(part.encode()) + 2
+
+    def text(self) -> str:
+        return "{" + ", ".join(self.parts) + "}"
+
+
+# Rows of the backfill's summary table: a few hundred bytes each, well under GitHub's 1 MiB with the
+# lines after them. Beyond it, only the rows of failures are written; the log has every record.
+SUMMARY_ROWS = 1000
+
+
+def backfill_header(source: str, since: str) -> str:
+    return (
+        f"### iftrue backfill: {source} since {cell(since)}\n\n"
+        "| # | Deployment | Commit | Pull request | Commits | Status | Outcome |\n"
+        "| --- | --- | --- | --- | --- | --- | --- |\n"
+    )
+
+
+def backfill_row(index: int, outcome: Outcome, record: ExplainedRecord | None) -> str:
+    """One row of the summary table, or "" past SUMMARY_ROWS (but for a failure)."""
+    if index > SUMMARY_ROWS and not outcome.failed:
+        return ""
+    cells = f"{cell(outcome.label)} | — | — | — | —"
+    if record is not None:
+        r = record
+        repo = r.repository_url.rstrip("/")
+        pr = link(f"#{r.pull_request_number}", f"{repo}/pull/{r.pull_request_number}") if r.pull_request_number else "—"
+        commit = link(r.commit_id[:7], f"{repo}/commit/{r.commit_id}")
+        cells = f"{link(r.title, r.url)} | {commit} | {pr} | {r.commits_count} | `{r.status}`"
+    return f"| {index} | {cells} | {cell(outcome.result)} |\n"
 
 
 def publish_backfill(
     commands: WorkflowCommands,
     source: str,
-    since: str,
     outcomes: list[Outcome],
     total: int,
     stopped: str | None,
     continue_since: str,
+    later: int = 0,
+    explained: BackfillExplain | None = None,
 ) -> None:
-    """The outputs and summary of a backfill; ``continue_since`` is the backfill-since value that
-    continues after the last record iftrue accepted (README "Backfill")."""
+    """The outputs of a backfill and the end of its summary (the header and rows are written as it
+    goes); ``continue_since`` is the backfill-since value that continues after the last record
+    iftrue accepted (README "Backfill")."""
     reported = [o.deployment_id for o in outcomes if o.deployment_id is not None]
     commands.set_outputs(
         {
             "deployments-reported": str(len(reported)),
             "deployment-ids": json.dumps(reported),
             "backfill-continue-since": continue_since,
-            "explain": json.dumps({o.label: o.record.reasons for o in outcomes if o.record}, ensure_ascii=False),
+            "explain": (explained or BackfillExplain()).text(),
         }
     )
-    commands.add_summary(backfill_summary(source, since, outcomes, total, stopped))
-
-
-def backfill_summary(source: str, since: str, outcomes: list[Outcome], total: int, stopped: str | None) -> str:
-    lines = [
-        f"### iftrue backfill: {source} since {cell(since)}",
-        "",
-        "| # | Deployment | Commit | Pull request | Commits | Status | Outcome |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for index, o in enumerate(outcomes, start=1):
-        r = o.record
-        if r is None:
-            lines.append(f"| {index} | {cell(o.label)} | — | — | — | — | {cell(o.result)} |")
-            continue
-        repo = r.repository_url.rstrip("/")
-        pr = link(f"#{r.pull_request_number}", f"{repo}/pull/{r.pull_request_number}") if r.pull_request_number else "—"
-        lines.append(
-            f"| {index} | {link(r.title, r.url)} | {link(r.commit_id[:7], f'{repo}/commit/{r.commit_id}')} | {pr} | "
-            f"{r.commits_count} | `{r.status}` | {cell(o.result)} |"
-        )
+    lines = []
+    if len(outcomes) > SUMMARY_ROWS:
+        lines += ["", f"Rows after the {SUMMARY_ROWS}th are left out but for failures: the log has every record."]
     if stopped:
         lines += ["", cell(stopped)]
     if len(outcomes) < total:
         lines += ["", f"{total - len(outcomes)} of {total} were not attempted."]
-    return "\n".join(lines) + "\n\n"
+    if later:
+        lines += [
+            "",
+            f"{later} {source} came after the backfill started: left to the live workflow, not reported here.",
+        ]
+    if explained is not None and explained.left_out:
+        lines += [
+            "",
+            f"The output `explain` leaves out the last {explained.left_out} records (GitHub's 1 MB an output).",
+        ]
+    commands.add_summary("\n".join(lines) + "\n\n")

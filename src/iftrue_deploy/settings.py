@@ -15,6 +15,7 @@ from . import inputs as spec
 from .github_api import GITHUB_COM, GitHubApi, NoGitHubApi, github_api
 from .inputs import DEFAULT_API_URL, BackfillSource, DurationUnit, InputError, parse_status
 from .status import ApiStatus
+from .vocabulary import assign
 
 __all__ = ["ActionInputs", "DurationUnit", "InputError", "RunnerEnv", "Settings", "parse_status"]
 
@@ -85,6 +86,7 @@ class Settings:
     fail_on_error: bool = True
     backfill_since: str | None = None
     backfill_source: BackfillSource = "releases"
+    backfill_workflow: str | None = None
     runner: RunnerEnv = field(default_factory=RunnerEnv)
     # Where the GitHub token may go (or why nowhere): the gateway takes nothing else.
     github_api: GitHubApi | NoGitHubApi = field(default_factory=lambda: github_api("", GITHUB_COM, in_workflow=False))
@@ -162,6 +164,14 @@ def settings_from_inputs(inputs: ActionInputs, runner: RunnerEnv) -> Settings:
     iftrue_token = spec.IFTRUE_TOKEN.given(raw("iftrue-token"))
     if iftrue_token is None and not dry_run:
         raise InputError("iftrue-token", "required (the iftrue JWT, kept as a secret) unless this is a dry run")
+    backfill_source = spec.BACKFILL_SOURCE.value(raw("backfill-source"))
+    backfill_workflow = spec.BACKFILL_WORKFLOW.given(raw("backfill-workflow"))
+    backfill_since = spec.BACKFILL_SINCE.given(raw("backfill-since"))
+    if backfill_since and backfill_source == "runs" and not backfill_workflow:
+        raise InputError(
+            "backfill-workflow",
+            f"required with {assign('backfill-source', 'runs')} (the deploy workflow's file name, e.g. deploy.yml)",
+        )
     return Settings(
         iftrue_token=iftrue_token,
         github_token=spec.GITHUB_TOKEN.given(raw("github-token")),
@@ -175,8 +185,9 @@ def settings_from_inputs(inputs: ActionInputs, runner: RunnerEnv) -> Settings:
         duration_unit=spec.DURATION_UNIT.value(raw("duration-unit")),
         dry_run=dry_run,
         fail_on_error=spec.FAIL_ON_ERROR.value(raw("fail-on-error")),
-        backfill_since=spec.BACKFILL_SINCE.given(raw("backfill-since")),
-        backfill_source=spec.BACKFILL_SOURCE.value(raw("backfill-source")),
+        backfill_since=backfill_since,
+        backfill_source=backfill_source,
+        backfill_workflow=backfill_workflow,
         runner=runner,
         github_api=github_api(runner.api_url, runner.server_url, in_workflow=runner.actions == "true"),
         retry_base_delay=spec.RETRY_BASE_DELAY.value(raw("retry-base-delay")),

@@ -107,6 +107,13 @@ def label(name: str) -> str:
     return f"Input '{name}'"
 
 
+def named(name: str) -> str:
+    """A setting named mid-sentence as an error names it: ``input 'github-token'`` in the action,
+    ``--github-token / GITHUB_TOKEN`` on the command line."""
+    found = label(name)
+    return found[:1].lower() + found[1:]
+
+
 def assign(name: str, value: str) -> str:
     """What to write to give a setting a value: ``fail-on-error: false`` / ``--fail-on-error false``."""
     term = TERMS.get(name)

@@ -159,7 +159,7 @@ def test_backfill_needs_a_github_token(tmp_path: Path, iftrue: IftrueStandIn, gi
     run = backfill(tmp_path, iftrue, github, backfill_since="2024-02-01", github_token="")
     assert run.returncode == 1
     errors = run.commands("error")
-    assert len(errors) == 1 and "'backfill-since'" in errors[0] and "github-token is empty" in errors[0]
+    assert len(errors) == 1 and "'backfill-since'" in errors[0] and "'github-token' is empty" in errors[0]
     assert iftrue.requests == []
 
 

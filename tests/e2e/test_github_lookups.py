@@ -397,7 +397,7 @@ def test_empty_github_token_makes_no_request(
     record = sent(run, iftrue)
     assert github.requests == []
     assert record["pull_request_number"] == 11  # from the squash subject
-    assert any("github-token is empty" in n for n in run.commands("notice"))
+    assert any("'github-token' is empty" in n for n in run.commands("notice"))
 
 
 # --- GitHub trouble never loses the deployment ---
@@ -411,7 +411,7 @@ def test_empty_github_token_makes_no_request(
         (lambda g: g.rate_limit(r".*"), "rate limit"),
         (lambda g: g.rate_limit(r".*", status=429), "rate limit"),
         (lambda g: g.truncate(r"/commits/[0-9a-f]+/pulls$"), "unreadable"),
-        (lambda g: g.disconnect(r"/commits/[0-9a-f]+/pulls$", times=5), "ConnectionError"),
+        (lambda g: g.disconnect(r"/commits/[0-9a-f]+/pulls$", times=5), "the connection to 127.0.0.1 broke"),
     ],
     ids=["404", "500", "403-rate-limit", "429-rate-limit", "truncated-json", "disconnect"],
 )

@@ -22,14 +22,17 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode
+
+from tests.standins import github_runs
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "github"
 API_PREFIX = "/api/v3"
@@ -190,6 +193,10 @@ class GitHubStandIn:
         self.deployments: dict[int, dict[str, Any]] = {}
         self.runs: dict[int, dict[str, Any]] = {}
         self._next_release_id = 1
+        # Listings: called after each page is answered (path, page number), e.g. to land new items
+        # between pages; and path patterns whose listing answers its first page for every page.
+        self.after_page: Callable[[str, int], None] | None = None
+        self.stuck_listings: list[str] = []
         self._next_deployment_id = 1
         self._next_status_id = 1
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -758,6 +765,7 @@ class GitHubStandIn:
             ("GET", r"/compare/(.+)", self._compare),
             ("GET", r"/actions/runs/(\d+)", self._get_run),
             ("GET", r"/actions/runs/(\d+)/attempts/(\d+)", self._get_run),
+            ("GET", r"/actions/workflows/([^/]+)/runs", partial(github_runs.list_workflow_runs, self)),
             ("GET", r"/deployments", self._list_deployments),
             ("POST", r"/deployments", self._create_deployment),
             ("GET", r"/deployments/(\d+)", self._get_deployment),
@@ -846,9 +854,14 @@ class GitHubStandIn:
                 return default
 
         per_page = min(max(number("per_page", default_per_page), 1), max_per_page)
-        page = max(number("page", 1), 1)
+        page = asked = max(number("page", 1), 1)
+        if any(re.search(pattern, ctx.raw_path) for pattern in self.stuck_listings):
+            page = 1
         pages = max(1, math.ceil(len(items) / per_page))
         chunk = items[(page - 1) * per_page : page * per_page]
+        if self.after_page is not None:
+            self.after_page(ctx.raw_path, asked)
+        page = asked
 
         def link(p: int) -> str:
             params = {**ctx.query, "page": str(p)}
@@ -1369,9 +1382,9 @@ class GitHubStandIn:
         return out
 
     def _list_releases(self, request: Request, ctx: _Ctx) -> _Answer:
-        items = sorted(
-            self.releases.values(), key=lambda r: (r["published_at"] or r["created_at"], r["id"]), reverse=True
-        )
+        # Like GitHub: by creation, newest first (a release published long after it was created
+        # keeps its place).
+        items = sorted(self.releases.values(), key=lambda r: (r["created_at"], r["id"]), reverse=True)
         chunk, headers = self._paginate(items, ctx)
         return _Answer(200, [self._release(r, ctx, item=True) for r in chunk], headers)
 

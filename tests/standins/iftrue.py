@@ -126,6 +126,10 @@ class IftrueStandIn:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
+                if "close" in (self.headers.get("Connection") or "").lower():
+                    # As HTTP servers do (RFC 9112 §9.6): else the client may reuse a connection
+                    # this server is closing, and its next request meets the close.
+                    self.send_header("Connection", "close")
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
                 # Headers and body in one write: two small writes meet the client's delayed ACK.

@@ -25,6 +25,7 @@ from iftrue_deploy.facts import (
     Pacer,
     PullRequestFacts,
     ReleaseFacts,
+    RunFacts,
 )
 from iftrue_deploy.trigger import TriggerFacts
 
@@ -32,6 +33,13 @@ SHA = "abcdef1" + "0" * 33  # the deployed commit
 OTHER = "1234567" + "0" * 33
 BASE = "fedcba9" + "0" * 33
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+PAGE = 100
+
+
+def pages(items: list[Any], size: int = PAGE) -> Iterator[list[Any]]:
+    """Pages of ``size``, the last one short (possibly empty), as GitHub's listings end."""
+    for start in range(0, len(items) + 1, size):
+        yield items[start : start + size]
 
 
 @dataclass
@@ -50,6 +58,8 @@ class FakeGitHub:
     quiet: bool = False  # whether GitHubUnavailable is raised quietly (no token)
     asked: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     pacer: Pacer | None = None  # what a backfill installed
+    run_list: list[RunFacts] = field(default_factory=list)  # newest first, as listed (unfiltered)
+    default: str = "main"
 
     def _ask(self, name: str, *args: Any) -> None:
         self.asked.append((name, args))
@@ -114,13 +124,21 @@ class FakeGitHub:
         self._ask("deployments", environment, sha)
         return [d for d in self.deployment_list if d.environment == environment and (sha is None or d.sha == sha)]
 
-    def all_releases(self) -> Iterator[ReleaseFacts]:
-        self._ask("all_releases")
-        yield from self.release_list
+    def release_pages(self) -> Iterator[list[ReleaseFacts]]:
+        self._ask("release_pages")
+        yield from pages(self.release_list)
 
-    def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
-        self._ask("all_deployments", environment)
-        yield from (d for d in self.deployment_list if d.environment == environment)
+    def deployment_pages(self, environment: str) -> Iterator[list[DeploymentFacts]]:
+        self._ask("deployment_pages", environment)
+        yield from pages([d for d in self.deployment_list if d.environment == environment])
+
+    def run_pages(self, workflow: str, branch: str, created_until: datetime) -> Iterator[list[RunFacts]]:
+        self._ask("run_pages", workflow, branch, created_until)
+        yield from pages(list(self.run_list))
+
+    def default_branch(self) -> str:
+        self._ask("default_branch")
+        return self.default
 
     def rate_limit(self) -> tuple[int, float] | None:
         return None

@@ -16,13 +16,14 @@ from tests.unit.fake_github import SHA, CommitFacts, FakeGitHub, deployment, rel
 from iftrue_deploy.backfill import Backfill, cancelled
 from iftrue_deploy.client import ReportError, Sent
 from iftrue_deploy.facts import RateLimited
-from iftrue_deploy.history import PastDeployments, past_releases
+from iftrue_deploy.history import PastDeployments, PastReleases
 from iftrue_deploy.inputs import InputError, parse_backfill_since
 from iftrue_deploy.pacing import MAX_PAUSE, RESERVE, RateLimitPacer, wait_before
 from iftrue_deploy.settings import Settings
 from iftrue_deploy.workflow import WorkflowCommands
 
 NOW = 1_700_000_000.0
+STARTED = datetime(2030, 1, 1, tzinfo=UTC)  # when a backfill started: after everything the fakes list
 
 
 # --- the pacing decision ---
@@ -111,8 +112,8 @@ def test_backfill_since_rejects(value: str) -> None:
 def test_deployment_form_continues_after_that_deployment() -> None:
     github = FakeGitHub(deployment_list=[deployment(i, SHA) for i in range(9, 0, -1)])  # newest first
     github.statuses = {i: [status("failure" if i == 5 else "success")] for i in range(1, 10)}
-    walk = PastDeployments(github, "production", "deployment:5")
-    assert [d.id for d in walk.candidates] == [6, 7, 8, 9]
+    walk = PastDeployments(github, "production", "deployment:5", STARTED)
+    assert len(walk) == 4
     assert walk.previous_success is not None and walk.previous_success.id == 4  # 5 failed
     assert github.questions("deployment_statuses") == [(5,), (4,)]  # nothing read ahead
     past = [p.deployment.id for p in walk]
@@ -121,7 +122,7 @@ def test_deployment_form_continues_after_that_deployment() -> None:
 
 def test_deployment_form_is_not_for_releases() -> None:
     with pytest.raises(InputError, match="backfill-source: deployments"):
-        past_releases(FakeGitHub(), "deployment:5")
+        PastReleases(FakeGitHub(), "deployment:5", STARTED)
 
 
 # --- where a stopped backfill continues ---

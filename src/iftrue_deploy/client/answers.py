@@ -75,6 +75,11 @@ def _reason(error: Exception) -> str:
     return _quote(_strip_userinfo(text)) if text else type(error).__name__
 
 
+# Public for the GitHub gateway (the same words for a network failure, wherever it happens).
+describe_failure = _reason
+never_connected = _never_connected
+
+
 def _quote(text: str) -> str:
     """Text from elsewhere, as it may be quoted in a message: one line, at most 1 KiB."""
     return capped(" ".join(text.split()), MAX_QUOTE_BYTES)

@@ -18,6 +18,7 @@ defaults are replaced on purpose:
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import cached_property, partial
@@ -26,7 +27,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import requests
 
 from ..facts import (
-    COMPARE_STATUSES,
     CommitFacts,
     Comparison,
     DeploymentFacts,
@@ -36,12 +36,13 @@ from ..facts import (
     PullRequestFacts,
     RateLimited,
     ReleaseFacts,
+    RunFacts,
     parse_timestamp,
     utc,
 )
 from ..github_api import GitHubApi
 from ..quoting import quoted
-from . import convert
+from . import convert, listings
 
 if TYPE_CHECKING:  # PyGithub itself is imported on the first question (a third of start-up)
     from github import Github, GithubException
@@ -50,7 +51,8 @@ if TYPE_CHECKING:  # PyGithub itself is imported on the first question (a third 
 TIMEOUT = 10
 MAX_RATE_LIMIT_WAIT = 10.0
 WAIT_BUDGET = 20.0
-PAGE = 100
+PAGE = listings.PAGE
+CACHE_ENTRIES = 256  # a few answers a record: a backfill asks about thousands of commits
 
 R = TypeVar("R")
 
@@ -60,7 +62,7 @@ class PyGithubFacts:
 
     def __init__(self, api: GitHubApi, token: str, repo: str, sleep: Callable[[float], None] = time.sleep) -> None:
         self._api_url, self._token, self._repository = api.url, token, repo  # github_api.py decided api.url
-        self._cache: dict[tuple[Any, ...], Any] = {}
+        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._sleep = sleep
         self._waited = 0.0
         self._pacer: Pacer | None = None
@@ -92,6 +94,7 @@ class PyGithubFacts:
 
     def _fetch(self, key: tuple[Any, ...], fetch: Callable[[], R]) -> R:
         if key in self._cache:
+            self._cache.move_to_end(key)  # recently used: kept
             cached = self._cache[key]
             if isinstance(cached, GitHubUnavailable):
                 raise cached
@@ -99,10 +102,15 @@ class PyGithubFacts:
         try:
             value = self._with_rate_limit_wait(fetch)
         except GitHubUnavailable as error:
-            self._cache[key] = error
+            self._remember(key, error)
             raise
-        self._cache[key] = value
+        self._remember(key, value)
         return value
+
+    def _remember(self, key: tuple[Any, ...], value: Any) -> None:  # past CACHE_ENTRIES, the oldest goes
+        self._cache[key] = value
+        if len(self._cache) > CACHE_ENTRIES:
+            self._cache.popitem(last=False)
 
     def _with_rate_limit_wait(self, fetch: Callable[[], R]) -> R:
         from github import GithubException
@@ -126,7 +134,7 @@ class PyGithubFacts:
                     raise RateLimited(f"GitHub refuses after the reset ({convert.describe(error)})") from None
                 self._pacer.refused(reset_at)  # waits for the reset, or raises RateLimited
             except requests.exceptions.RequestException as error:
-                raise GitHubUnavailable(f"{type(error).__name__}: {str(error)[:200]}") from None
+                raise GitHubUnavailable(convert.unreachable(self._api_url, error)) from None
             except (ValueError, KeyError, TypeError, AttributeError) as error:
                 # A truncated or malformed answer (e.g. JSON cut off mid-way).
                 raise GitHubUnavailable(f"unreadable answer ({type(error).__name__})") from None
@@ -162,26 +170,9 @@ class PyGithubFacts:
         return self._fetch(("commit", ref), fetch)
 
     def compare(self, base: str, head: str) -> Comparison:
-        def fetch() -> Comparison:
-            # One request: the first page of commits comes with the comparison itself.
-            _headers, data = self._github.requester.requestJsonAndCheck(
-                "GET", f"{self._repo.url}/compare/{base}...{head}"
-            )
-            commits = data.get("commits") or []
-            subjects = tuple(
-                message.strip().splitlines()[0]
-                for item in commits
-                if isinstance(item, dict) and (message := (item.get("commit") or {}).get("message")) and message.strip()
-            )
-            total = data["total_commits"]
-            if not isinstance(total, int):
-                raise TypeError("total_commits is not a number")
-            last = commits[-1] if commits and isinstance(commits[-1], dict) else {}
-            head_message = (last.get("commit") or {}).get("message") if last.get("sha") == head else None
-            status = data.get("status") if data.get("status") in COMPARE_STATUSES else None
-            return Comparison(total_commits=total, subjects=subjects, head_message=head_message, status=status)
-
-        return self._fetch(("compare", base, head), fetch)
+        # One request: the first page of commits comes with the comparison itself.
+        url = f"{self._repo.url}/compare/{base}...{head}"
+        return self._fetch(("compare", base, head), lambda: convert.comparison(self._get_json(url, {}), head))
 
     def count_commits(self, ref: str) -> int:
         return self._fetch(("count", ref), lambda: self._repo.get_commits(sha=ref).totalCount)
@@ -203,12 +194,12 @@ class PyGithubFacts:
     def releases(self) -> list[ReleaseFacts]:
         return self._fetch(("releases",), lambda: [convert.release(r) for r in self._repo.get_releases().get_page(0)])
 
-    def all_releases(self) -> Iterator[ReleaseFacts]:
+    def release_pages(self) -> Iterator[list[ReleaseFacts]]:
         return self._pages(
             "releases", lambda page: [convert.release(r) for r in self._repo.get_releases().get_page(page)]
         )
 
-    def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
+    def deployment_pages(self, environment: str) -> Iterator[list[DeploymentFacts]]:
         return self._pages(
             f"deployments in {quoted(environment)}",
             lambda page: [
@@ -216,7 +207,16 @@ class PyGithubFacts:
             ],
         )
 
-    def _pages(self, what: str, fetch_page: Callable[[int], list[R]]) -> Iterator[R]:
+    def run_pages(self, workflow: str, branch: str, created_until: datetime) -> Iterator[list[RunFacts]]:
+        return listings.run_pages(self._pages, self._get_json, self._repo.url, workflow, branch, created_until)
+
+    def default_branch(self) -> str:
+        return self._fetch(("default-branch",), lambda: str(self._get_json(self._repo.url, {})["default_branch"]))
+
+    def _get_json(self, url: str, parameters: dict[str, Any]) -> Any:
+        return self._github.requester.requestJsonAndCheck("GET", url, parameters=parameters or None)[1]
+
+    def _pages(self, what: str, fetch_page: Callable[[int], list[R]]) -> Iterator[list[R]]:
         """Pages of PAGE items, fetched as the walk needs them and told to the pacer."""
         page, count = 0, 0
         while True:
@@ -224,7 +224,7 @@ class PyGithubFacts:
             count += len(items)
             if self._pacer is not None:
                 self._pacer.listed(what, page + 1, count)
-            yield from items
+            yield items
             if len(items) < PAGE:
                 return
             page += 1

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+import requests
 from urllib3.util.retry import Retry
 
-from ..facts import DeploymentFacts, PullRequestFacts, ReleaseFacts, utc
+from ..client.answers import describe_failure, never_connected
+from ..facts import COMPARE_STATUSES, Comparison, DeploymentFacts, PullRequestFacts, ReleaseFacts, utc
 
 if TYPE_CHECKING:
     from github import GithubException
@@ -100,3 +103,31 @@ def pull_request(pr: PullRequest, with_commits: bool) -> PullRequestFacts:
         commits=pr.commits if with_commits else None,
         html_url=pr.html_url,
     )
+
+
+def comparison(data: Any, head: str) -> Comparison:
+    """A compare answer: ``total_commits`` counts every commit, the page lists at most 250."""
+    commits = data.get("commits") or []
+    subjects = tuple(
+        message.strip().splitlines()[0]
+        for item in commits
+        if isinstance(item, dict) and (message := (item.get("commit") or {}).get("message")) and message.strip()
+    )
+    total = data["total_commits"]
+    if not isinstance(total, int):
+        raise TypeError("total_commits is not a number")
+    last = commits[-1] if commits and isinstance(commits[-1], dict) else {}
+    head_message = (last.get("commit") or {}).get("message") if last.get("sha") == head else None
+    status = data.get("status") if data.get("status") in COMPARE_STATUSES else None
+    return Comparison(total_commits=total, subjects=subjects, head_message=head_message, status=status)
+
+
+def unreachable(api_url: str, error: requests.exceptions.RequestException) -> str:
+    """A request that got no answer, said as the iftrue client says it: "could not connect to
+    api.github.com: host name not found"."""
+    host = urlsplit(api_url).hostname or api_url
+    if isinstance(error, requests.exceptions.ReadTimeout):
+        return f"{host} did not answer in time"
+    if never_connected(error):
+        return f"could not connect to {host}: {describe_failure(error)}"
+    return f"the connection to {host} broke ({describe_failure(error)})"

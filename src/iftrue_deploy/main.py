@@ -9,7 +9,8 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from .client import IftrueClient, RetryPolicy
+from .client import Budget, IftrueClient, RetryPolicy
+from .client.bounds import GITHUB_LOOKUPS_SECONDS, GITHUB_REQUEST_SECONDS
 from .derive import Lookups, options_from
 from .facts import GitHubFacts
 from .gateway import PyGithubFacts
@@ -60,7 +61,10 @@ def github_gateway(settings: Settings) -> tuple[GitHubFacts | None, str, str | N
         )
     if not runner.repository:
         return None, "no repository (GITHUB_REPOSITORY) is known", None
-    return PyGithubFacts(runner.api_url, settings.github_token, runner.repository), "", None
+    # All lookups of one deployment share 30 s; a backfill's requests have 30 s each.
+    total = None if settings.backfill_since else GITHUB_LOOKUPS_SECONDS
+    budget = Budget(GITHUB_REQUEST_SECONDS, total)
+    return PyGithubFacts(runner.api_url, settings.github_token, runner.repository, budget), "", None
 
 
 def iftrue_client(settings: Settings, commands: WorkflowCommands) -> IftrueClient | None:

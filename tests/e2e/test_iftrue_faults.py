@@ -130,15 +130,6 @@ def test_read_timeout_after_sending_is_not_retried(tmp_path: Path, iftrue: Iftru
     assert "Traceback" not in run.stdout + run.stderr
 
 
-def test_success_with_a_body_that_is_not_json(tmp_path: Path, iftrue: IftrueStandIn) -> None:
-    iftrue.faults.append(Fault(200, b"<html>OK</html>"))
-    run = send(tmp_path, iftrue)
-    assert run.returncode == 1
-    assert len(iftrue.requests) == 1
-    errors = run.commands("error")
-    assert len(errors) == 1 and "not JSON" in errors[0] and "probably recorded" in errors[0]
-
-
 @pytest.mark.parametrize("status", [301, 302, 307, 308])
 def test_a_redirect_is_an_error_that_names_where_it_pointed(tmp_path: Path, iftrue: IftrueStandIn, status: int) -> None:
     elsewhere = IftrueStandIn(IFTRUE_TOKEN).start()

@@ -4,11 +4,15 @@ Every answer is cached for the run, so a fact that two fields need costs one req
 failure becomes :class:`GitHubUnavailable` so that the field that asked falls back. PyGithub's
 defaults are replaced on purpose:
 
-- ``retry``: PyGithub's default waits for a rate limit to reset (up to an hour). Here a 5xx or a
-  broken connection is retried once, quickly; a rate limit is waited for only when GitHub asks for
-  a short wait (``Retry-After`` up to :data:`MAX_RATE_LIMIT_WAIT`), within :data:`WAIT_BUDGET`
-  for the whole run; otherwise the field falls back at once. A backfill's pacer (``pace_with``)
-  is asked before every request, pages included, and waits or stops (README "Backfill").
+- the connection: every request goes through one session (``connection.py``) whose adapter holds
+  it to the run's :class:`~iftrue_deploy.client.Budget` (all lookups of one deployment within
+  30 s; in a backfill, 30 s each) and reads at most 10 MiB of an answer. A list is taken up to
+  :data:`PAGE` items whatever the answer holds, so items lacking fields cost at most that many
+  completions. A 5xx or a broken connect is tried once more, quickly.
+- ``retry``: PyGithub's default waits for a rate limit to reset (up to an hour). Here it is waited
+  for only when GitHub asks for a short wait (``Retry-After`` up to :data:`MAX_RATE_LIMIT_WAIT`),
+  within :data:`WAIT_BUDGET` and the time left; otherwise the field falls back at once. A
+  backfill's pacer (``pace_with``) is asked before every request and waits or stops.
 - ``seconds_between_requests`` / ``seconds_between_writes``: PyGithub sleeps 0.25 s / 1 s
   between requests by default, to be kind to the secondary rate limit on bursts of writes. The
   action makes at most a handful of reads and two writes, so it does not sleep.
@@ -22,9 +26,11 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote, urlsplit
 
 import requests
 
+from ..client import BoundedAdapter, Budget, describe_failure, new_session
 from ..facts import (
     CommitFacts,
     Comparison,
@@ -35,28 +41,31 @@ from ..facts import (
     PullRequestFacts,
     RateLimited,
     ReleaseFacts,
-    parse_timestamp,
-    utc,
 )
 from . import convert
 
 if TYPE_CHECKING:  # PyGithub itself is imported on the first question (a third of start-up)
     from github import Github, GithubException
+    from github.GithubObject import GithubObject
     from github.Repository import Repository
 
-TIMEOUT = 10
 MAX_RATE_LIMIT_WAIT = 10.0
 WAIT_BUDGET = 20.0
 PAGE = 100
 
 R = TypeVar("R")
+Item = TypeVar("Item", bound="GithubObject")
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
 
 class PyGithubFacts:
     """The real answers to :class:`iftrue_deploy.facts.GitHubFacts`."""
 
-    def __init__(self, api_url: str, token: str, repository: str, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, api_url: str, token: str, repository: str, budget: Budget, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self._api_url, self._token, self._repository = api_url, token, repository
+        self._budget = budget
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._sleep = sleep
         self._waited = 0.0
@@ -69,17 +78,20 @@ class PyGithubFacts:
     def _github(self) -> Github:
         from github import Auth, Github
 
-        return Github(
+        from .connection import send_through
+
+        github = Github(
             base_url=self._api_url,
             auth=Auth.Token(self._token),
-            timeout=TIMEOUT,
-            retry=convert.quick_retry(),
             per_page=PAGE,
             seconds_between_requests=None,
             seconds_between_writes=None,
             lazy=True,
             user_agent="iftrue-deploy-action",
         )
+        adapter = BoundedAdapter(self._budget, connect_retries=1, retry_statuses=RETRY_STATUSES)
+        send_through(github.requester, new_session(adapter=adapter), urlsplit(self._api_url).scheme)
+        return github
 
     @cached_property
     def _repo(self) -> Repository:
@@ -123,23 +135,30 @@ class PyGithubFacts:
                     raise RateLimited(f"GitHub refuses after the reset ({convert.describe(error)})") from None
                 self._pacer.refused(reset_at)  # waits for the reset, or raises RateLimited
             except requests.exceptions.RequestException as error:
-                raise GitHubUnavailable(f"{type(error).__name__}: {str(error)[:200]}") from None
-            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise GitHubUnavailable(describe_failure(error)) from None
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
                 # A truncated or malformed answer (e.g. JSON cut off mid-way).
                 raise GitHubUnavailable(f"unreadable answer ({type(error).__name__})") from None
+            except (AssertionError, RuntimeError) as error:
+                # PyGithub refuses a URL or a redirect to another host than the API's.
+                raise GitHubUnavailable(f"an answer that points elsewhere ({type(error).__name__})") from None
 
     def _short_wait(self, error: GithubException) -> float | None:
         """Seconds to wait before asking again, or None to fall back now."""
         wait = convert.retry_after(error)
         if wait is None or wait > MAX_RATE_LIMIT_WAIT or self._waited + wait > WAIT_BUDGET:
             return None
+        if wait >= self._budget.left() - 1:
+            return None  # no time left to ask again
         return wait
 
     # --- the facts ---
 
     def pull_requests_for_commit(self, sha: str) -> list[PullRequestFacts]:
         def fetch() -> list[PullRequestFacts]:
-            listed = self._repo.get_commit(sha).get_pulls().get_page(0)
+            from github.PullRequest import PullRequest
+
+            listed = self._listed(PullRequest, f"commits/{quote(sha, safe='')}/pulls")
             return [convert.pull_request(pr, with_commits=False) for pr in listed]
 
         return self._fetch(("pulls-for", sha), fetch)
@@ -164,18 +183,7 @@ class PyGithubFacts:
             _headers, data = self._github.requester.requestJsonAndCheck(
                 "GET", f"{self._repo.url}/compare/{base}...{head}"
             )
-            commits = data.get("commits") or []
-            subjects = tuple(
-                message.strip().splitlines()[0]
-                for item in commits
-                if isinstance(item, dict) and (message := (item.get("commit") or {}).get("message")) and message.strip()
-            )
-            total = data["total_commits"]
-            if not isinstance(total, int):
-                raise TypeError("total_commits is not a number")
-            last = commits[-1] if commits and isinstance(commits[-1], dict) else {}
-            head_message = (last.get("commit") or {}).get("message") if last.get("sha") == head else None
-            return Comparison(total_commits=total, subjects=subjects, head_message=head_message)
+            return convert.comparison(data, head)
 
         return self._fetch(("compare", base, head), fetch)
 
@@ -189,28 +197,38 @@ class PyGithubFacts:
             if attempt.isdigit():
                 url += f"/attempts/{int(attempt)}"
             _headers, data = self._github.requester.requestJsonAndCheck("GET", url)
-            started = parse_timestamp(data.get("run_started_at")) or parse_timestamp(data.get("created_at"))
-            if started is None:
-                raise ValueError("the run has no start time")
-            return started
+            return convert.run_start(data)
 
         return self._fetch(("run", run_id, attempt), fetch)
 
     def releases(self) -> list[ReleaseFacts]:
-        return self._fetch(("releases",), lambda: [convert.release(r) for r in self._repo.get_releases().get_page(0)])
+        return self._fetch(("releases",), partial(self._releases, 0))
 
     def all_releases(self) -> Iterator[ReleaseFacts]:
-        return self._pages(
-            "releases", lambda page: [convert.release(r) for r in self._repo.get_releases().get_page(page)]
-        )
+        return self._pages("releases", self._releases)
+
+    def _releases(self, page: int) -> list[ReleaseFacts]:
+        from github.GitRelease import GitRelease
+
+        return [convert.release(r) for r in self._listed(GitRelease, "releases", page)]
 
     def all_deployments(self, environment: str) -> Iterator[DeploymentFacts]:
-        return self._pages(
-            f"deployments in {environment!r}",
-            lambda page: [
-                convert.deployment(d) for d in self._repo.get_deployments(environment=environment).get_page(page)
-            ],
-        )
+        return self._pages(f"deployments in {environment!r}", partial(self._deployments, environment, None))
+
+    def _deployments(self, environment: str, sha: str | None, page: int = 0) -> list[DeploymentFacts]:
+        from github.Deployment import Deployment
+
+        query = {"environment": environment, **({"sha": sha} if sha else {})}
+        return [convert.deployment(d) for d in self._listed(Deployment, "deployments", page, **query)]
+
+    def _listed(self, item: type[Item], path: str, page: int = 0, **query: str) -> list[Item]:
+        """One page of a list in the repository, at most PAGE items whatever the answer holds."""
+        parameters: dict[str, Any] = {**query, "per_page": PAGE, **({"page": page + 1} if page else {})}
+        requester = self._github.requester
+        headers, data = requester.requestJsonAndCheck("GET", f"{self._repo.url}/{path}", parameters=parameters)
+        if not isinstance(data, list):
+            raise TypeError("the answer is not a list")
+        return [item(requester, headers, element) for element in data[:PAGE] if isinstance(element, dict)]
 
     def _pages(self, what: str, fetch_page: Callable[[int], list[R]]) -> Iterator[R]:
         """Pages of PAGE items, fetched as the walk needs them and told to the pacer."""
@@ -236,31 +254,14 @@ class PyGithubFacts:
         return remaining, float(requester.rate_limiting_resettime)
 
     def deployments(self, environment: str, sha: str | None = None) -> list[DeploymentFacts]:
-        def fetch() -> list[DeploymentFacts]:
-            listed = (
-                self._repo.get_deployments(environment=environment, sha=sha)
-                if sha
-                else self._repo.get_deployments(environment=environment)
-            )
-            return [convert.deployment(d) for d in listed.get_page(0)]
-
-        return self._fetch(("deployments", environment, sha), fetch)
+        return self._fetch(("deployments", environment, sha), partial(self._deployments, environment, sha))
 
     def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]:
         def fetch() -> list[DeploymentStatusFacts]:
             from github.DeploymentStatus import DeploymentStatus
-            from github.PaginatedList import PaginatedList
 
-            listed: PaginatedList[DeploymentStatus] = PaginatedList(
-                DeploymentStatus,
-                self._github.requester,
-                f"{self._repo.url}/deployments/{int(deployment_id)}/statuses",
-                None,
-            )
-            return [
-                DeploymentStatusFacts(state=s.state, created_at=utc(s.created_at), target_url=s.target_url)
-                for s in listed.get_page(0)
-            ]
+            listed = self._listed(DeploymentStatus, f"deployments/{int(deployment_id)}/statuses")
+            return [convert.deployment_status(s) for s in listed]
 
         return self._fetch(("statuses", deployment_id), fetch)
 

@@ -2,32 +2,49 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from urllib3.util.retry import Retry
-
-from ..facts import DeploymentFacts, PullRequestFacts, ReleaseFacts, utc
+from ..facts import (
+    Comparison,
+    DeploymentFacts,
+    DeploymentStatusFacts,
+    PullRequestFacts,
+    ReleaseFacts,
+    parse_timestamp,
+    utc,
+)
 
 if TYPE_CHECKING:
     from github import GithubException
     from github.Deployment import Deployment
+    from github.DeploymentStatus import DeploymentStatus
     from github.GitRelease import GitRelease
     from github.PullRequest import PullRequest
 
 
-def quick_retry() -> Retry:
-    return Retry(
-        total=2,
-        connect=1,
-        read=0,  # a read that failed may have been served: don't repeat it blindly
-        status=1,
-        status_forcelist=(500, 502, 503, 504),
-        allowed_methods=frozenset({"GET"}),
-        backoff_factor=0.3,
-        backoff_max=2.0,
-        respect_retry_after_header=False,
-        raise_on_status=False,
+def comparison(data: Any, head: str) -> Comparison:
+    """A compare answer: the total, the first page's subjects, and the head's message if it is last."""
+    commits = data.get("commits") or []
+    subjects = tuple(
+        message.strip().splitlines()[0]
+        for item in commits
+        if isinstance(item, dict) and (message := (item.get("commit") or {}).get("message")) and message.strip()
     )
+    total = data["total_commits"]
+    if not isinstance(total, int):
+        raise TypeError("total_commits is not a number")
+    last = commits[-1] if commits and isinstance(commits[-1], dict) else {}
+    head_message = (last.get("commit") or {}).get("message") if last.get("sha") == head else None
+    return Comparison(total_commits=total, subjects=subjects, head_message=head_message)
+
+
+def run_start(data: Any) -> datetime:
+    """When a workflow run (attempt) started."""
+    started = parse_timestamp(data.get("run_started_at")) or parse_timestamp(data.get("created_at"))
+    if started is None:
+        raise ValueError("the run has no start time")
+    return started
 
 
 def release(release: GitRelease) -> ReleaseFacts:
@@ -55,6 +72,10 @@ def deployment(deployment: Deployment) -> DeploymentFacts:
         created_at=utc(deployment.created_at),
         creator_id=deployment.creator.id if deployment.creator else None,
     )
+
+
+def deployment_status(status: DeploymentStatus) -> DeploymentStatusFacts:
+    return DeploymentStatusFacts(state=status.state, created_at=utc(status.created_at), target_url=status.target_url)
 
 
 def retry_after(error: GithubException) -> float | None:

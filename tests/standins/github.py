@@ -9,6 +9,9 @@ GitHub's full shape. URLs in bodies and ``Link`` headers point at this server (w
 
 Every request is recorded in ``.requests``. Faults can be queued with ``fail``, ``rate_limit``,
 ``truncate``, ``disconnect`` and ``delay``: the next matching requests get that answer instead.
+What a hostile server or proxy does is there too: ``trickle`` (the headers, then one byte every
+few seconds) and ``huge`` (a valid JSON list or object of many megabytes, whose list items carry
+only a ``url``, so that PyGithub fetches it for each item it reads).
 """
 
 from __future__ import annotations
@@ -114,9 +117,14 @@ class Fault:
     times: int = 1
     method: str | None = None
     # "http": answer status/body/headers; "truncate": answer normally with the body cut in half;
-    # "close": close the connection without answering; "delay": sleep, then answer normally.
+    # "close": close the connection without answering; "delay": sleep, then answer normally;
+    # "trickle": answer normally, the body one byte every `delay` seconds after the headers;
+    # "huge": answer 200 with `size` bytes of valid JSON (see GitHubStandIn.huge).
     kind: str = "http"
     delay: float = 0.0
+    size: int = 0
+    shape: str = "list"
+    item_path: str | None = None
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method.upper() == method) and self.pattern.search(path) is not None
@@ -579,6 +587,45 @@ class GitHubStandIn:
         """Sleeps ``seconds`` before answering normally."""
         return self._add_fault(Fault(re.compile(path_pattern), times=times, method=method, kind="delay", delay=seconds))
 
+    def trickle(self, path_pattern: str, interval: float = 2.0, times: int = 99, method: str | None = None) -> Fault:
+        """Answers normally, but after the headers sends the body one byte every ``interval`` s."""
+        fault = Fault(re.compile(path_pattern), times=times, method=method, kind="trickle", delay=interval)
+        return self._add_fault(fault)
+
+    def huge(
+        self,
+        path_pattern: str,
+        size: int,
+        shape: str = "list",
+        item_path: str | None = None,
+        times: int = 99,
+        method: str | None = None,
+    ) -> Fault:
+        """A 200 with about ``size`` bytes of valid JSON. ``shape="list"``: items that carry only a
+        ``url`` (``item_path`` under the API, or the request's path + ``/<n>``), so that PyGithub
+        fetches it for every item it reads; ``shape="object"``: an object with one long string."""
+        fault = Fault(
+            re.compile(path_pattern),
+            times=times,
+            method=method,
+            kind="huge",
+            size=size,
+            shape=shape,
+            item_path=item_path,
+        )
+        return self._add_fault(fault)
+
+    def _huge_body(self, fault: Fault, ctx: _Ctx) -> bytes:
+        if fault.shape == "object":
+            return b'{"url": "%s", "message": "%s"}' % (ctx.api.encode() + ctx.raw_path.encode(), b"x" * fault.size)
+        items: list[bytes] = []
+        size = 2
+        while size < fault.size:
+            url = ctx.api + (fault.item_path or f"{ctx.raw_path}/{len(items) + 1}")
+            items.append(json.dumps({"url": url}).encode())
+            size += len(items[-1]) + 1
+        return b"[" + b",".join(items) + b"]"
+
     def clear_faults(self) -> None:
         with self._lock:
             self.faults.clear()
@@ -637,8 +684,26 @@ class GitHubStandIn:
                 self._headers_buffer.append(b"\r\n" + body)  # type: ignore[attr-defined]
                 self.flush_headers()
 
+            def send_trickled(self, status: int, body: bytes, headers: dict[str, str], interval: float) -> None:
+                self.send_response(status)
+                for key, value in headers.items():
+                    if key.lower() != "content-length":
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(interval)
+                except OSError:  # the client gave up, as it should
+                    self.close_connection = True
+
             def serve(self) -> None:
-                standin._serve(self, self.command, self.read_body())
+                try:
+                    standin._serve(self, self.command, self.read_body())
+                except (BrokenPipeError, ConnectionResetError):  # the client stopped reading a huge answer
+                    self.close_connection = True
 
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = serve  # noqa: N815
 
@@ -713,10 +778,17 @@ class GitHubStandIn:
                 answer = self._answer(request, ctx)
         except Exception as error:  # a bug in the stand-in: make it visible, as a 500
             answer = _Answer(500, {"message": f"stand-in error: {error!r}", "documentation_url": DOCS})
+        if fault is not None and fault.kind == "huge":
+            answer = _Answer(200, None)
         out = json.dumps(answer.body, separators=(",", ":")).encode() if answer.body is not None else b""
         if fault is not None and fault.kind == "truncate":
             out = out[: max(1, len(out) // 2)]
+        if fault is not None and fault.kind == "huge":
+            out = self._huge_body(fault, ctx)
         request.status = answer.status
+        if fault is not None and fault.kind == "trickle":
+            handler.send_trickled(answer.status, out, {**headers, **answer.headers}, fault.delay)  # type: ignore[attr-defined]
+            return
         handler.send(answer.status, out, {**headers, **answer.headers})  # type: ignore[attr-defined]
 
     def _authorized(self, request: Request) -> bool:

@@ -57,15 +57,15 @@ class Budget:
         return self._ends - self.clock()
 
     def for_request(self) -> float:
-        """Seconds the next request may take; :class:`OutOfTime` when the total is spent."""
+        """Seconds the next request may take (not positive: none, the total is spent)."""
         if self.total is not None and self._ends is None:
             self._ends = self.clock() + self.total
-        left = self.left()
-        if left <= 0:
-            raise OutOfTime(f"not asked: the {self.total:g} s for all GitHub lookups of this deployment are spent")
-        return min(self.per_request, left)
+        return min(self.per_request, self.left())
 
-    def spent_message(self, seconds: float) -> str:
+    def out_of_time(self, seconds: float) -> str:
+        """Why a request given ``seconds`` ended without its answer."""
+        if seconds <= 0:
+            return f"not asked: the {self.total:g} s for all GitHub lookups of this deployment were spent"
         if self.total is not None and self.left() <= 0.05:
             return f"no complete answer within the {self.total:g} s for all GitHub lookups of this deployment"
         return f"no complete answer within {seconds:g} s"
@@ -120,6 +120,8 @@ class BoundedAdapter(_StageMarkingAdapter):
 
     def _exchange(self, request: requests.PreparedRequest, kwargs: dict[str, Any]) -> requests.Response:
         seconds = self.budget.for_request()
+        if seconds <= 0:
+            raise OutOfTime(self.budget.out_of_time(seconds), request=request)
         clock = self.budget.clock
         started = clock()
         timeout = (min(CONNECT_SECONDS, seconds), min(READ_SECONDS, seconds))
@@ -131,7 +133,7 @@ class BoundedAdapter(_StageMarkingAdapter):
                 finally:
                     response.close()  # after a complete read: back to the pool, kept alive
         except TimeUp:
-            raise OutOfTime(self.budget.spent_message(seconds), request=request) from None
+            raise OutOfTime(self.budget.out_of_time(seconds), request=request) from None
         if cut:
             raise AnswerTooLarge(
                 f"answered with more than {self.limit // MIB} MiB (HTTP {response.status_code}); "

@@ -12,7 +12,6 @@ import requests
 
 from .answers import _quote, _strip_userinfo
 
-
 _MARKERS = (
     ("RemoteDisconnected", "closed without an answer"),
     ("ConnectionResetError", "connection reset"),
@@ -83,7 +82,8 @@ def _host_of(error: Exception) -> str:
         try:
             parts = urlsplit(url)
             if parts.hostname:
-                return parts.hostname + (f":{parts.port}" if parts.port else "")
+                default = {"http": 80, "https": 443}.get(parts.scheme)
+                return parts.hostname + (f":{parts.port}" if parts.port and parts.port != default else "")
         except ValueError:
             pass
     return "the server"

@@ -699,6 +699,12 @@ class GitHubStandIn:
                 except OSError:  # the client gave up, as it should
                     self.close_connection = True
 
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except ConnectionResetError:  # the client dropped a kept-alive connection
+                    self.close_connection = True
+
             def serve(self) -> None:
                 try:
                     standin._serve(self, self.command, self.read_body())

@@ -221,14 +221,15 @@ class PyGithubFacts:
         query = {"environment": environment, **({"sha": sha} if sha else {})}
         return [convert.deployment(d) for d in self._listed(Deployment, "deployments", page, **query)]
 
-    def _listed(self, item: type[Item], path: str, page: int = 0, **query: str) -> list[Item]:
-        """One page of a list in the repository, at most PAGE items whatever the answer holds."""
+    def _listed(self, item: type[Item], path: str, page: int = 0, **query: str) -> Iterator[Item]:
+        """One page of a list in the repository, at most PAGE items whatever the answer holds, made
+        one at a time: an item completed from a huge answer is let go once it is converted."""
         parameters: dict[str, Any] = {**query, "per_page": PAGE, **({"page": page + 1} if page else {})}
         requester = self._github.requester
         headers, data = requester.requestJsonAndCheck("GET", f"{self._repo.url}/{path}", parameters=parameters)
         if not isinstance(data, list):
             raise TypeError("the answer is not a list")
-        return [item(requester, headers, element) for element in data[:PAGE] if isinstance(element, dict)]
+        yield from (item(requester, headers, element) for element in data[:PAGE] if isinstance(element, dict))
 
     def _pages(self, what: str, fetch_page: Callable[[int], list[R]]) -> Iterator[R]:
         """Pages of PAGE items, fetched as the walk needs them and told to the pacer."""

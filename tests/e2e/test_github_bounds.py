@@ -7,16 +7,23 @@ These run the real bounds (30 s, 10 MiB), against the GitHub stand-in's hostile 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from tests import scenarios
 from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, event_payload, github_env, run_action
 from tests.scenarios import Repo, build_repo, report_call, sent
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
+
+from iftrue_deploy.client import BoundedAdapter, Budget, OutOfTime, describe_failure, new_session
+from iftrue_deploy.gateway import PyGithubFacts
+from iftrue_deploy.main import github_gateway
+from iftrue_deploy.settings import Settings
 
 MB = 1_000_000
 # The contract's 30 s for all GitHub lookups of one deployment, and what start-up and a loaded
@@ -118,3 +125,65 @@ def test_both_tokens_are_masked_before_anything_else_is_printed(
     masks = [f"::add-mask::{IFTRUE_TOKEN}", f"::add-mask::{GITHUB_TOKEN}"]
     assert lines[:2] == masks, lines[:3]
     assert len(lines) > 2  # and something was printed after them
+
+
+# --- the mechanism itself, in-process with short bounds: per request, in total, in any thread ---
+
+
+def bounded(per_request: float, total: float | None) -> requests.Session:
+    return new_session(adapter=BoundedAdapter(Budget(per_request, total)))
+
+
+def timed(session: requests.Session, url: str) -> tuple[float, Exception | None]:
+    started = time.monotonic()
+    try:
+        session.get(url)
+    except requests.exceptions.RequestException as error:
+        return time.monotonic() - started, error
+    return time.monotonic() - started, None
+
+
+def test_a_backfill_has_the_per_request_bound_and_no_total(github: GitHubStandIn, repo: Repo) -> None:
+    session = bounded(per_request=1.0, total=None)
+    url = f"{github.url}/repos/{github.full_name}/commits/{repo.head}"
+    github.trickle(r"/commits/", interval=0.3, times=2)
+    for _ in range(2):  # two trickled requests: 2 s in all, more than any one may take
+        elapsed, error = timed(session, url)
+        assert isinstance(error, OutOfTime) and 0.9 < elapsed < 1.5
+        assert "no complete answer within 1 s" in describe_failure(error)
+    assert timed(session, url) == (pytest.approx(0, abs=1), None)  # no total: still asked
+
+
+def test_all_requests_share_the_total(github: GitHubStandIn, repo: Repo) -> None:
+    session = bounded(per_request=10.0, total=1.0)
+    url = f"{github.url}/repos/{github.full_name}/commits/{repo.head}"
+    github.trickle(r"/commits/", interval=0.3, times=1)
+    elapsed, error = timed(session, url)
+    assert isinstance(error, OutOfTime) and 0.9 < elapsed < 1.5
+    elapsed, error = timed(session, url)  # the stand-in would answer at once: not asked
+    assert isinstance(error, OutOfTime) and elapsed < 0.1 and "not asked" in str(error)
+    assert github.count("GET", "/commits/") == 1
+
+
+def test_outside_the_main_thread_the_clock_between_reads_keeps_the_time(github: GitHubStandIn, repo: Repo) -> None:
+    # No alarm can be set there; a trickle still ends at the first read past the time.
+    session = bounded(per_request=1.0, total=None)
+    github.trickle(r"/commits/", interval=0.3, times=1)
+    result: list[tuple[float, Exception | None]] = []
+    thread = threading.Thread(
+        target=lambda: result.append(timed(session, f"{github.url}/repos/{github.full_name}/commits/{repo.head}"))
+    )
+    thread.start()
+    thread.join(10)
+    elapsed, error = result[0]
+    assert isinstance(error, OutOfTime) and 0.9 < elapsed < 1.8
+
+
+def test_a_backfill_gets_no_total_and_one_deployment_gets_30_s(tmp_path: Path) -> None:
+    env = github_env(tmp_path, "workflow_dispatch", event_payload("workflow_dispatch"), api_url="http://127.0.0.1:9")
+    env.update({"INPUT_DRY-RUN": "true", "INPUT_GITHUB-TOKEN": GITHUB_TOKEN})
+    one, _why, _notice = github_gateway(Settings.from_environ(env))
+    backfill, _why, _notice = github_gateway(Settings.from_environ({**env, "INPUT_BACKFILL-SINCE": "2024-01-01"}))
+    assert isinstance(one, PyGithubFacts) and isinstance(backfill, PyGithubFacts)
+    assert (one.budget.per_request, one.budget.total) == (LOOKUPS, LOOKUPS)
+    assert (backfill.budget.per_request, backfill.budget.total) == (LOOKUPS, None)

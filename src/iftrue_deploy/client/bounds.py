@@ -72,17 +72,19 @@ class Budget:
 
 
 def read_capped(response: requests.Response, limit: int, left: Callable[[], float]) -> tuple[bytes, bool]:
-    """At most ``limit`` bytes of the body, and whether there was more. Raises :class:`TimeUp`
-    once ``left()`` is not positive (the alarm covers the main thread; this covers the others)."""
+    """At most ``limit`` bytes of the body (decoded), and whether there was more. Raises
+    :class:`TimeUp` once ``left()`` is not positive: each read returns what one ``recv`` brought
+    (``read1``), so a trickle cannot hold a read open (the alarm covers the main thread; this, any)."""
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_content(CHUNK):
+    while chunk := response.raw.read1(CHUNK):
         chunks.append(chunk)
         size += len(chunk)
         if size > limit:
             return b"".join(chunks)[:limit], True
         if left() <= 0:
             raise TimeUp
+    response.raw.release_conn()  # read to the end: the connection may be kept alive
     return b"".join(chunks), False
 
 

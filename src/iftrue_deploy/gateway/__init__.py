@@ -65,7 +65,7 @@ class PyGithubFacts:
         self, api_url: str, token: str, repository: str, budget: Budget, sleep: Callable[[float], None] = time.sleep
     ) -> None:
         self._api_url, self._token, self._repository = api_url, token, repository
-        self._budget = budget
+        self.budget = budget
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._sleep = sleep
         self._waited = 0.0
@@ -89,7 +89,7 @@ class PyGithubFacts:
             lazy=True,
             user_agent="iftrue-deploy-action",
         )
-        adapter = BoundedAdapter(self._budget, connect_retries=1, retry_statuses=RETRY_STATUSES)
+        adapter = BoundedAdapter(self.budget, connect_retries=1, retry_statuses=RETRY_STATUSES)
         send_through(github.requester, new_session(adapter=adapter), urlsplit(self._api_url).scheme)
         return github
 
@@ -148,7 +148,7 @@ class PyGithubFacts:
         wait = convert.retry_after(error)
         if wait is None or wait > MAX_RATE_LIMIT_WAIT or self._waited + wait > WAIT_BUDGET:
             return None
-        if wait >= self._budget.left() - 1:
+        if wait >= self.budget.left() - 1:
             return None  # no time left to ask again
         return wait
 

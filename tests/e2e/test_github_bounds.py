@@ -16,9 +16,10 @@ import pytest
 import requests
 from tests import scenarios
 from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, event_payload, github_env, run_action
-from tests.scenarios import Repo, build_repo, report_call, sent
+from tests.scenarios import Repo, build_repo, report, report_call, sent
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
+from tests.tls import make_ca
 
 from iftrue_deploy.client import BoundedAdapter, Budget, OutOfTime, describe_failure, new_session
 from iftrue_deploy.gateway import PyGithubFacts
@@ -187,3 +188,21 @@ def test_a_backfill_gets_no_total_and_one_deployment_gets_30_s(tmp_path: Path) -
     assert isinstance(one, PyGithubFacts) and isinstance(backfill, PyGithubFacts)
     assert (one.budget.per_request, one.budget.total) == (LOOKUPS, LOOKUPS)
     assert (backfill.budget.per_request, backfill.budget.total) == (LOOKUPS, None)
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["SSL_CERT_FILE", "unknown-CA"])
+def test_the_corporate_ca_applies_to_github_as_to_iftrue(tmp_path: Path, iftrue: IftrueStandIn, trusted: bool) -> None:
+    ca = make_ca(tmp_path)
+    github = GitHubStandIn(token=GITHUB_TOKEN, html_url="https://github.com", tls=ca.server).start()
+    try:
+        call = scenarios.push_of_a_merge_commit(github, build_repo(github))
+        env = {"SSL_CERT_FILE": str(ca.ca_file)} if trusted else {}
+        run = report(tmp_path, iftrue, github, call.event, call.payload, sha=call.sha, env_extra=env)
+    finally:
+        github.stop()
+    record = sent(run, iftrue)
+    warnings = [w for w in run.commands("warning") if "GitHub API" in w]
+    if trusted:
+        assert warnings == [] and record["pull_request_number"] == 12
+    else:
+        assert warnings and all("not accepted" in w and "SSL_CERT_FILE" in w for w in warnings), warnings

@@ -23,6 +23,7 @@ import json
 import math
 import re
 import secrets
+import ssl
 import threading
 import time
 from collections.abc import Iterable
@@ -169,7 +170,9 @@ class GitHubStandIn:
         repo_id: int = 1296269,
         html_url: str | None = None,
         epoch: str = "2024-01-01T00:00:00Z",
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        self._scheme = "https" if tls else "http"
         self.owner = owner
         self.name = name
         self.token = token
@@ -202,6 +205,8 @@ class GitHubStandIn:
         self._next_status_id = 1
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         # A short poll interval so that stop() returns quickly (shutdown waits for the next poll).
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
@@ -210,7 +215,7 @@ class GitHubStandIn:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self._scheme}://{host!s}:{port}"
 
     @property
     def full_name(self) -> str:

@@ -65,6 +65,11 @@ def describe_failure(error: Exception, where: str | None = None) -> str:
             return f"could not connect to {where} in time"
         return f"could not connect to {where} ({failure_reason(error)})"
     if isinstance(error, requests.exceptions.SSLError):
+        if "CERTIFICATE_VERIFY_FAILED" in str(error):
+            return (
+                f"the TLS certificate of {where} was not accepted ({failure_reason(error)}); behind a corporate "
+                "CA, set SSL_CERT_FILE to its certificate (see README)"
+            )
         return f"the TLS connection to {where} failed ({failure_reason(error)})"
     if isinstance(error, requests.exceptions.ReadTimeout):
         return f"{where} stopped answering (no data for a while)"

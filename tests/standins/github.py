@@ -126,6 +126,7 @@ class Fault:
     size: int = 0
     shape: str = "list"
     item_path: str | None = None
+    items: int = 0
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method.upper() == method) and self.pattern.search(path) is not None
@@ -600,15 +601,17 @@ class GitHubStandIn:
     def huge(
         self,
         path_pattern: str,
-        size: int,
+        size: int = 0,
         shape: str = "list",
         item_path: str | None = None,
         times: int = 99,
         method: str | None = None,
+        items: int = 0,
     ) -> Fault:
         """A 200 with about ``size`` bytes of valid JSON. ``shape="list"``: items that carry only a
         ``url`` (``item_path`` under the API, or the request's path + ``/<n>``), so that PyGithub
-        fetches it for every item it reads; ``shape="object"``: an object with one long string."""
+        fetches it for every item it reads, as many as fill ``size`` or exactly ``items``;
+        ``shape="object"``: an object with one long string."""
         fault = Fault(
             re.compile(path_pattern),
             times=times,
@@ -617,6 +620,7 @@ class GitHubStandIn:
             size=size,
             shape=shape,
             item_path=item_path,
+            items=items,
         )
         return self._add_fault(fault)
 
@@ -625,7 +629,7 @@ class GitHubStandIn:
             return b'{"url": "%s", "message": "%s"}' % (ctx.api.encode() + ctx.raw_path.encode(), b"x" * fault.size)
         items: list[bytes] = []
         size = 2
-        while size < fault.size:
+        while (len(items) < fault.items) if fault.items else (size < fault.size):
             url = ctx.api + (fault.item_path or f"{ctx.raw_path}/{len(items) + 1}")
             items.append(json.dumps({"url": url}).encode())
             size += len(items[-1]) + 1

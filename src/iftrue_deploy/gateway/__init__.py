@@ -6,16 +6,15 @@ defaults are replaced on purpose:
 
 - the connection: every request goes through one session (``connection.py``) whose adapter holds
   it to the run's :class:`~iftrue_deploy.client.Budget` (all lookups of one deployment within
-  30 s; in a backfill, 30 s each) and reads at most 10 MiB of an answer. A list is taken up to
-  :data:`PAGE` items whatever the answer holds, so items lacking fields cost at most that many
-  completions. A 5xx or a broken connect is tried once more, quickly.
+  30 s; in a backfill, 30 s each) and reads at most 10 MiB of an answer. A list answer of more
+  than :data:`PAGE` items is not GitHub's and is not read, so items lacking fields cost at most
+  that many completions. A 5xx or a broken connect is tried once more, quickly.
 - ``retry``: PyGithub's default waits for a rate limit to reset (up to an hour). Here it is waited
   for only when GitHub asks for a short wait (``Retry-After`` up to :data:`MAX_RATE_LIMIT_WAIT`),
   within :data:`WAIT_BUDGET` and the time left; otherwise the field falls back at once. A
   backfill's pacer (``pace_with``) is asked before every request and waits or stops.
-- ``seconds_between_requests`` / ``seconds_between_writes``: PyGithub sleeps 0.25 s / 1 s
-  between requests by default, to be kind to the secondary rate limit on bursts of writes. The
-  action makes at most a handful of reads and two writes, so it does not sleep.
+- ``seconds_between_requests`` / ``seconds_between_writes``: PyGithub sleeps 0.25 s / 1 s between
+  requests, for bursts of writes; the action makes a handful of reads and two writes: no sleep.
 - ``lazy=True``: objects cost no request until a field that is not yet known is read.
 """
 
@@ -222,14 +221,16 @@ class PyGithubFacts:
         return [convert.deployment(d) for d in self._listed(Deployment, "deployments", page, **query)]
 
     def _listed(self, item: type[Item], path: str, page: int = 0, **query: str) -> Iterator[Item]:
-        """One page of a list in the repository, at most PAGE items whatever the answer holds, made
-        one at a time: an item completed from a huge answer is let go once it is converted."""
+        """One page of a list in the repository (GitHub never answers more than PAGE items to it),
+        made one at a time: an item completed from a huge answer is let go once it is converted."""
         parameters: dict[str, Any] = {**query, "per_page": PAGE, **({"page": page + 1} if page else {})}
         requester = self._github.requester
         headers, data = requester.requestJsonAndCheck("GET", f"{self._repo.url}/{path}", parameters=parameters)
         if not isinstance(data, list):
             raise TypeError("the answer is not a list")
-        yield from (item(requester, headers, element) for element in data[:PAGE] if isinstance(element, dict))
+        if len(data) > PAGE:
+            raise GitHubUnavailable(f"the answer holds {len(data):,} items for a page of {PAGE}; none is read")
+        yield from (item(requester, headers, element) for element in data if isinstance(element, dict))
 
     def _pages(self, what: str, fetch_page: Callable[[int], list[R]]) -> Iterator[R]:
         """Pages of PAGE items, fetched as the walk needs them and told to the pacer."""

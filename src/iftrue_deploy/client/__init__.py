@@ -117,14 +117,14 @@ class IftrueClient:
     def send(self, payload: dict[str, Any]) -> Sent:
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         self._started = self._clock()
-        self._accepted = 0
+        self._accepted = self._attempts = 0
         try:
             with deadline(self._deadline):
                 sent = self._send(body)
         except TimeUp:
             if not self._accepted:
                 raise ReportError(self._timed_out()) from None
-            sent = Sent({}, 1, f"its answer did not end within {self._deadline:g} s")
+            sent = Sent({}, self._attempts, f"its answer did not end within {self._deadline:g} s")
         except Interrupted:
             DELIVERY.in_flight = _stage.get() == _SENDING
             raise
@@ -159,6 +159,7 @@ class IftrueClient:
         attempt = 0
         while True:
             attempt += 1
+            self._attempts = attempt
             DELIVERY.in_flight = True
             outcome = self._attempt(body, headers)
             DELIVERY.in_flight = False

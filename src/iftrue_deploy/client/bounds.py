@@ -7,8 +7,9 @@ one deployment end within :data:`GITHUB_LOOKUPS_SECONDS` and no answer is read p
 :data:`MAX_GITHUB_ANSWER_BYTES`. :func:`read_capped` is the capped read the iftrue client shares.
 
 Socket timeouts are per read: a server that sends one byte every two seconds never trips them.
-The time is therefore kept by a real-time alarm (:func:`iftrue_deploy.interrupt.deadline`,
-main thread) and by the clock between reads (any thread).
+The time is therefore kept by a real-time alarm over the whole exchange
+(:func:`iftrue_deploy.interrupt.deadline`, main thread) and by the clock between the reads of
+the body, each of which returns what one ``recv`` brought (any thread).
 """
 
 from __future__ import annotations

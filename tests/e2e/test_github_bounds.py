@@ -7,6 +7,7 @@ These run the real bounds (30 s, 10 MiB), against the GitHub stand-in's hostile 
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from collections.abc import Iterator
@@ -18,9 +19,11 @@ from tests import scenarios
 from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, event_payload, github_env, run_action
 from tests.scenarios import Repo, build_repo, report, report_call, sent
 from tests.standins.github import GitHubStandIn
-from tests.standins.iftrue import IftrueStandIn
+from tests.standins.iftrue import Fault, IftrueStandIn
 from tests.tls import make_ca
 
+import iftrue_deploy.client
+import iftrue_deploy.main
 from iftrue_deploy.client import BoundedAdapter, Budget, OutOfTime, describe_failure, new_session
 from iftrue_deploy.gateway import PyGithubFacts
 from iftrue_deploy.main import github_gateway
@@ -200,3 +203,26 @@ def test_the_corporate_ca_applies_to_github_as_to_iftrue(tmp_path: Path, iftrue:
         assert warnings == [] and record["pull_request_number"] == 12
     else:
         assert warnings and all("not accepted" in w and "SSL_CERT_FILE" in w for w in warnings), warnings
+
+
+def test_a_whole_run_ends_within_the_sum_of_its_bounds(
+    tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GitHub and iftrue both trickle. The real bounds (30 s + 85 s, with start-up within 120 s)
+    # would make this a two-minute test: the same code paths with 2 s each, in-process.
+    monkeypatch.setattr(iftrue_deploy.main, "GITHUB_LOOKUPS_SECONDS", 2.0)
+    monkeypatch.setattr(iftrue_deploy.client, "REPORT_DEADLINE", 2.0)
+    github.trickle(r".*", interval=0.5)
+    iftrue.faults.append(Fault(201, b'{"id": "' + b"1" * 200 + b'"}', kind="trickle", delay=0.5))
+    call = scenarios.push_of_a_merge_commit(github, repo)
+    env = github_env(tmp_path, call.event, call.payload, sha=call.sha, api_url=github.url)
+    env.update({"INPUT_IFTRUE-TOKEN": IFTRUE_TOKEN, "INPUT_API-URL": iftrue.url, "INPUT_GITHUB-TOKEN": GITHUB_TOKEN})
+    stream = io.StringIO()
+    started = time.monotonic()
+    code = iftrue_deploy.main.main(env, stream)
+    elapsed = time.monotonic() - started
+    assert 4 <= elapsed < 4 + 2
+    assert code == 0  # iftrue accepted it (201), only its answer never ended
+    warnings = [line for line in stream.getvalue().split("\n") if line.startswith("::warning::")]
+    assert any("2 s for all GitHub lookups" in w for w in warnings), warnings
+    assert any("id is unknown" in w for w in warnings), warnings

@@ -159,7 +159,10 @@ def reset_mid_request() -> Iterator[tuple[str, list[int]]]:
             attempts.append(1)
             received = b""
             while b"\r\n\r\n" not in received or len(received) < received.index(b"\r\n\r\n") + 1000:
-                received += connection.recv(1024)
+                chunk = connection.recv(1024)
+                if not chunk:
+                    break
+                received += chunk
             time.sleep(0.2)  # the client is blocked in its write by now
             connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             connection.close()  # a reset, not a clean close

@@ -226,3 +226,13 @@ def test_a_whole_run_ends_within_the_sum_of_its_bounds(
     warnings = [line for line in stream.getvalue().split("\n") if line.startswith("::warning::")]
     assert any("2 s for all GitHub lookups" in w for w in warnings), warnings
     assert any("id is unknown" in w for w in warnings), warnings
+
+
+def test_a_huge_github_message_is_quoted_up_to_1_kib(
+    tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
+) -> None:
+    github.fail(r"/commits/[0-9a-f]+/pulls$", 404, {"message": "gone\n::error::" + "x" * 5 * MB})
+    _elapsed, warnings = run_merge_push(tmp_path, iftrue, github, repo)
+    quoted = [w for w in warnings if "HTTP 404" in w]
+    assert len(quoted) == 1 and "gone ::error::xxx" in quoted[0] and quoted[0].endswith("… (truncated)); falling back.")
+    assert len(quoted[0].encode()) < 2048

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..client import capped
+from ..client.answers import MAX_QUOTE_BYTES
 from ..facts import (
     Comparison,
     DeploymentFacts,
@@ -104,8 +106,10 @@ def rate_limit_reset(error: GithubException, clock: float) -> float | None:
 
 
 def describe(error: GithubException) -> str:
+    """GitHub's refusal, its message quoted on one line and up to 1 KiB (an answer may be 10 MiB)."""
     message = error.message or (error.data.get("message") if isinstance(error.data, dict) else None)
-    return f"HTTP {error.status}" + (f": {message}" if message else "")
+    quoted = capped(" ".join(str(message).split()), MAX_QUOTE_BYTES) if message else ""
+    return f"HTTP {error.status}" + (f": {quoted}" if quoted else "")
 
 
 def pull_request(pr: PullRequest, with_commits: bool) -> PullRequestFacts:

@@ -8,6 +8,7 @@ These run the real bounds (30 s, 10 MiB), against the GitHub stand-in's hostile 
 from __future__ import annotations
 
 import io
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -175,6 +176,30 @@ def test_outside_the_main_thread_the_clock_between_reads_keeps_the_time(github: 
     thread.join(10)
     elapsed, error = result[0]
     assert isinstance(error, OutOfTime) and 0.9 < elapsed < 1.8
+
+
+def test_trickled_headers_end_at_the_bound_too() -> None:
+    # The status line and headers one byte at a time: before any body is read, only the alarm
+    # over the whole exchange can stop it.
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"x" * 1000:
+                    connection.sendall(bytes([byte]))
+                    time.sleep(0.1)
+            except OSError:
+                pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        elapsed, error = timed(bounded(per_request=1.0, total=None), f"http://127.0.0.1:{listener.getsockname()[1]}/")
+    finally:
+        listener.close()
+    assert isinstance(error, OutOfTime) and 0.9 < elapsed < 1.5
 
 
 def test_a_backfill_gets_no_total_and_one_deployment_gets_30_s(tmp_path: Path) -> None:

@@ -201,10 +201,10 @@ class Backfill:
             sent = self.client.send(record.payload())
         except ReportError as error:
             return Outcome(label, f"failed: {error}", failed=True, derived=True), record
-        deployment_id = sent.response.get("id")
+        deployment_id = None if sent.id_unknown else sent.response.get("id")
         outcome = Outcome(
             label,
-            f"reported as {deployment_id}",
+            f"reported as {deployment_id}" if deployment_id is not None else f"reported; id unknown: {sent.id_unknown}",
             None if deployment_id is None else str(deployment_id),
             accepted=True,
             derived=True,

@@ -9,7 +9,8 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from .client import IftrueClient, RetryPolicy
+from .client import Budget, IftrueClient, RetryPolicy
+from .client.bounds import GITHUB_LOOKUPS_SECONDS, GITHUB_REQUEST_SECONDS
 from .derive import Lookups, options_from
 from .facts import GitHubFacts
 from .gateway import PyGithubFacts
@@ -66,7 +67,10 @@ def github_gateway(settings: Settings) -> tuple[GitHubFacts | None, str, str | N
             f"the GitHub token is not sent: {api.reason}",
             f"The GitHub token is not sent: {api.reason}; {fallback}.",
         )
-    return PyGithubFacts(api, settings.github_token, runner.repository), "", api.announcement
+    # All lookups of one deployment share 30 s; a backfill's requests have 30 s each.
+    total = None if settings.backfill_since else GITHUB_LOOKUPS_SECONDS
+    budget = Budget(GITHUB_REQUEST_SECONDS, total)
+    return PyGithubFacts(api, settings.github_token, runner.repository, budget), "", api.announcement
 
 
 def iftrue_client(settings: Settings, commands: WorkflowCommands) -> IftrueClient | None:

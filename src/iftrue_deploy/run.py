@@ -63,6 +63,12 @@ def run_once(
         return 0
     # The id first: whatever fails after this, the log says the deployment is recorded.
     outputs = record_outputs(record, sent.response)
-    commands.info(f"Reported to iftrue as deployment {outputs['deployment-id'] or '(no id in the answer)'}.")
+    if sent.id_unknown:
+        commands.warning(
+            f"Reported to iftrue (it accepted the record), but the deployment id is unknown: {sent.id_unknown}. "
+            "The deployment-id output is empty; do not re-run this job to report it again."
+        )
+    else:
+        commands.info(f"Reported to iftrue as deployment {outputs['deployment-id']}.")
     publish(commands, record, "reported", unit, sent.response)
     return 0

@@ -77,6 +77,6 @@ def test_offline_is_said_as_the_iftrue_client_says_it() -> None:
     assert done.returncode == 1
     error = one_error(done.stdout + done.stderr)
     assert error.endswith(
-        "The backfill could not list past releases: could not connect to api.github.invalid: host name not found."
+        "The backfill could not list past releases: could not connect to api.github.invalid (host name not found)."
     ), error
     assert "HTTPSConnectionPool" not in done.stdout + done.stderr and "ghs_x" not in done.stdout + done.stderr

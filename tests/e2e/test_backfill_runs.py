@@ -188,12 +188,15 @@ def test_more_runs_than_github_lists_for_one_query_are_walked_in_windows(github:
     """Rule: GitHub answers at most 1,000 runs for a filtered listing; past that the gateway asks
     again for those created at or before the oldest it has: every run is listed (the one at the
     window's edge twice, which the walk de-duplicates)."""
+    from iftrue_deploy.client import Budget
+    from iftrue_deploy.client.bounds import GITHUB_REQUEST_SECONDS
     from iftrue_deploy.gateway import PyGithubFacts
     from iftrue_deploy.github_api import GitHubApi
 
     for i in range(1, 1051):
         add_workflow_run(github, i, created_at=iso(START + timedelta(minutes=i)))
-    gateway = PyGithubFacts(GitHubApi(github.url, "the test", True), GITHUB_TOKEN, github.full_name)
+    budget = Budget(GITHUB_REQUEST_SECONDS, None)  # as a backfill's: each request bounded, no total
+    gateway = PyGithubFacts(GitHubApi(github.url, "the test", True), GITHUB_TOKEN, github.full_name, budget)
     pages = list(gateway.run_pages("deploy.yml", "main", START + timedelta(days=30)))
     ids = [r.id for page in pages for r in page]
     assert set(ids) == set(range(1, 1051))

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import os
+import socket
+import struct
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from tests.conftest import ENTRYPOINT, IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
 from tests.standins.iftrue import Fault, IftrueStandIn
+
+from iftrue_deploy.main import main
 
 
 def send(tmp_path: Path, iftrue: IftrueStandIn, **inputs: str) -> ActionRun:
@@ -130,13 +138,59 @@ def test_read_timeout_after_sending_is_not_retried(tmp_path: Path, iftrue: Iftru
     assert "Traceback" not in run.stdout + run.stderr
 
 
-def test_success_with_a_body_that_is_not_json(tmp_path: Path, iftrue: IftrueStandIn) -> None:
-    iftrue.faults.append(Fault(200, b"<html>OK</html>"))
-    run = send(tmp_path, iftrue)
-    assert run.returncode == 1
-    assert len(iftrue.requests) == 1
-    errors = run.commands("error")
-    assert len(errors) == 1 and "not JSON" in errors[0] and "probably recorded" in errors[0]
+@pytest.fixture
+def reset_mid_request() -> Iterator[tuple[str, list[int]]]:
+    """A server that reads the headers and a little of the body, then resets the connection while
+    the client is still writing the rest (its small receive buffer makes the client wait)."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    attempts: list[int] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            attempts.append(1)
+            received = b""
+            while b"\r\n\r\n" not in received or len(received) < received.index(b"\r\n\r\n") + 1000:
+                chunk = connection.recv(1024)
+                if not chunk:
+                    break
+                received += chunk
+            time.sleep(0.2)  # the client is blocked in its write by now
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.close()  # a reset, not a clean close
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", attempts
+    stop.set()
+    thread.join(2)
+    listener.close()
+
+
+def test_a_connection_broken_while_the_record_is_written_is_not_retried(
+    tmp_path: Path, reset_mid_request: tuple[str, list[int]]
+) -> None:
+    # Part of the record reached iftrue: it may have been recorded, so it is not sent again.
+    url, attempts = reset_mid_request
+    env = github_env(tmp_path, "push", event_payload("push-branch-created"))
+    env.update({"INPUT_IFTRUE-TOKEN": IFTRUE_TOKEN, "INPUT_API-URL": url, "IFTRUE_RETRY_BASE_DELAY": "0.01"})
+    # 8 MB of record, more than the sockets' buffers hold: the client is still writing at the reset.
+    # In-process, because an environment variable holds at most 128 kB.
+    env["INPUT_URL"] = "https://ci.example.com/" + "x" * 8_000_000
+    stream = io.StringIO()
+    code = main(env, stream)
+    assert code == 1
+    assert len(attempts) == 1
+    errors = [line for line in stream.getvalue().split("\n") if line.startswith("::error::")]
+    assert len(errors) == 1 and "may have been recorded" in errors[0], errors
 
 
 @pytest.mark.parametrize("status", [301, 302, 307, 308])

@@ -9,6 +9,9 @@ GitHub's full shape. URLs in bodies and ``Link`` headers point at this server (w
 
 Every request is recorded in ``.requests``. Faults can be queued with ``fail``, ``rate_limit``,
 ``truncate``, ``disconnect`` and ``delay``: the next matching requests get that answer instead.
+What a hostile server or proxy does is there too: ``trickle`` (the headers, then one byte every
+few seconds) and ``huge`` (a valid JSON list or object of many megabytes, whose list items carry
+only a ``url``, so that PyGithub fetches it for each item it reads).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import json
 import math
 import re
 import secrets
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -117,9 +121,15 @@ class Fault:
     times: int = 1
     method: str | None = None
     # "http": answer status/body/headers; "truncate": answer normally with the body cut in half;
-    # "close": close the connection without answering; "delay": sleep, then answer normally.
+    # "close": close the connection without answering; "delay": sleep, then answer normally;
+    # "trickle": answer normally, the body one byte every `delay` seconds after the headers;
+    # "huge": answer 200 with `size` bytes of valid JSON (see GitHubStandIn.huge).
     kind: str = "http"
     delay: float = 0.0
+    size: int = 0
+    shape: str = "list"
+    item_path: str | None = None
+    items: int = 0
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method.upper() == method) and self.pattern.search(path) is not None
@@ -164,7 +174,9 @@ class GitHubStandIn:
         repo_id: int = 1296269,
         html_url: str | None = None,
         epoch: str = "2024-01-01T00:00:00Z",
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        self._scheme = "https" if tls else "http"
         self.owner = owner
         self.name = name
         self.token = token
@@ -201,6 +213,8 @@ class GitHubStandIn:
         self._next_status_id = 1
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         # A short poll interval so that stop() returns quickly (shutdown waits for the next poll).
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
@@ -209,7 +223,7 @@ class GitHubStandIn:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self._scheme}://{host!s}:{port}"
 
     @property
     def full_name(self) -> str:
@@ -586,6 +600,48 @@ class GitHubStandIn:
         """Sleeps ``seconds`` before answering normally."""
         return self._add_fault(Fault(re.compile(path_pattern), times=times, method=method, kind="delay", delay=seconds))
 
+    def trickle(self, path_pattern: str, interval: float = 2.0, times: int = 99, method: str | None = None) -> Fault:
+        """Answers normally, but after the headers sends the body one byte every ``interval`` s."""
+        fault = Fault(re.compile(path_pattern), times=times, method=method, kind="trickle", delay=interval)
+        return self._add_fault(fault)
+
+    def huge(
+        self,
+        path_pattern: str,
+        size: int = 0,
+        shape: str = "list",
+        item_path: str | None = None,
+        times: int = 99,
+        method: str | None = None,
+        items: int = 0,
+    ) -> Fault:
+        """A 200 with about ``size`` bytes of valid JSON. ``shape="list"``: items that carry only a
+        ``url`` (``item_path`` under the API, or the request's path + ``/<n>``), so that PyGithub
+        fetches it for every item it reads, as many as fill ``size`` or exactly ``items``;
+        ``shape="object"``: an object with one long string."""
+        fault = Fault(
+            re.compile(path_pattern),
+            times=times,
+            method=method,
+            kind="huge",
+            size=size,
+            shape=shape,
+            item_path=item_path,
+            items=items,
+        )
+        return self._add_fault(fault)
+
+    def _huge_body(self, fault: Fault, ctx: _Ctx) -> bytes:
+        if fault.shape == "object":
+            return b'{"url": "%s", "message": "%s"}' % (ctx.api.encode() + ctx.raw_path.encode(), b"x" * fault.size)
+        items: list[bytes] = []
+        size = 2
+        while (len(items) < fault.items) if fault.items else (size < fault.size):
+            url = ctx.api + (fault.item_path or f"{ctx.raw_path}/{len(items) + 1}")
+            items.append(json.dumps({"url": url}).encode())
+            size += len(items[-1]) + 1
+        return b"[" + b",".join(items) + b"]"
+
     def clear_faults(self) -> None:
         with self._lock:
             self.faults.clear()
@@ -644,8 +700,32 @@ class GitHubStandIn:
                 self._headers_buffer.append(b"\r\n" + body)  # type: ignore[attr-defined]
                 self.flush_headers()
 
+            def send_trickled(self, status: int, body: bytes, headers: dict[str, str], interval: float) -> None:
+                self.send_response(status)
+                for key, value in headers.items():
+                    if key.lower() != "content-length":
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(interval)
+                except OSError:  # the client gave up, as it should
+                    self.close_connection = True
+
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except ConnectionResetError:  # the client dropped a kept-alive connection
+                    self.close_connection = True
+
             def serve(self) -> None:
-                standin._serve(self, self.command, self.read_body())
+                try:
+                    standin._serve(self, self.command, self.read_body())
+                except (BrokenPipeError, ConnectionResetError):  # the client stopped reading a huge answer
+                    self.close_connection = True
 
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = serve  # noqa: N815
 
@@ -720,10 +800,17 @@ class GitHubStandIn:
                 answer = self._answer(request, ctx)
         except Exception as error:  # a bug in the stand-in: make it visible, as a 500
             answer = _Answer(500, {"message": f"stand-in error: {error!r}", "documentation_url": DOCS})
+        if fault is not None and fault.kind == "huge":
+            answer = _Answer(200, None)
         out = json.dumps(answer.body, separators=(",", ":")).encode() if answer.body is not None else b""
         if fault is not None and fault.kind == "truncate":
             out = out[: max(1, len(out) // 2)]
+        if fault is not None and fault.kind == "huge":
+            out = self._huge_body(fault, ctx)
         request.status = answer.status
+        if fault is not None and fault.kind == "trickle":
+            handler.send_trickled(answer.status, out, {**headers, **answer.headers}, fault.delay)  # type: ignore[attr-defined]
+            return
         handler.send(answer.status, out, {**headers, **answer.headers})  # type: ignore[attr-defined]
 
     def _authorized(self, request: Request) -> bool:

@@ -10,8 +10,8 @@ import pytest
 import requests
 from tests.unit.fake_github import BASE, OTHER, SHA, FakeGitHub
 
+from iftrue_deploy.client import describe_failure
 from iftrue_deploy.facts import RunFacts
-from iftrue_deploy.gateway.convert import unreachable
 from iftrue_deploy.history import PastRuns, workflow_file
 from iftrue_deploy.inputs import parse_backfill_since
 from iftrue_deploy.past_events import run_event
@@ -150,15 +150,17 @@ def test_a_network_failure_is_said_as_the_iftrue_client_says_it() -> None:
         '(Caused by NameResolutionError("<urllib3.connection.HTTPSConnection object>: Failed to resolve '
         "'api.github.com' ([Errno -2] Name or service not known)\"))"
     )
-    assert unreachable("https://api.github.com", error) == "could not connect to api.github.com: host name not found"
+    assert describe_failure(error, "api.github.com") == "could not connect to api.github.com (host name not found)"
     refused = requests.exceptions.ConnectionError(
         "HTTPSConnectionPool(host='ghe.example', port=443): Max retries exceeded (Caused by "
         "NewConnectionError('<urllib3.connection.HTTPSConnection object>: Failed to establish a new connection: "
         "[Errno 111] Connection refused'))"
     )
-    assert unreachable("https://ghe.example/api/v3", refused) == "could not connect to ghe.example: connection refused"
+    assert describe_failure(refused, "ghe.example") == "could not connect to ghe.example (connection refused)"
     broke = requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end closed'))")
-    assert unreachable("https://api.github.com", broke) == "the connection to api.github.com broke (RemoteDisconnected)"
-    assert unreachable("https://api.github.com", requests.exceptions.ReadTimeout("x")) == (
-        "api.github.com did not answer in time"
+    assert (
+        describe_failure(broke, "api.github.com") == "the connection to api.github.com broke (closed without an answer)"
+    )
+    assert describe_failure(requests.exceptions.ReadTimeout("x"), "api.github.com") == (
+        "api.github.com stopped answering (no data for a while)"
     )

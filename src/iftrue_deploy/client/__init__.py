@@ -26,18 +26,32 @@ from ..vocabulary import setting
 from .answers import (
     MAX_ANSWER_BYTES,
     ReportError,
+    _accepted_body,
     _http_problem,
-    _json_body,
-    _never_connected,
     _quote,
-    _reason,
     _retry_after_seconds,
     capped,
     display_url,
 )
+from .bounds import BoundedAdapter, Budget, read_capped
+from .failures import AnswerTooLarge, OutOfTime, describe_failure, failure_reason, never_connected
 from .transport import _CONNECTING, _IDLE, _SENDING, _stage, new_session
 
-__all__ = ["IftrueClient", "ReportError", "RetryPolicy", "Sent", "capped", "display_url", "new_session"]
+__all__ = [
+    "AnswerTooLarge",
+    "BoundedAdapter",
+    "Budget",
+    "IftrueClient",
+    "OutOfTime",
+    "ReportError",
+    "RetryPolicy",
+    "Sent",
+    "capped",
+    "describe_failure",
+    "display_url",
+    "new_session",
+    "read_capped",
+]
 
 DEPLOYMENT_PATH = "/v1/organization/deployment"
 RETRY_STATUSES = frozenset({429, 503})
@@ -63,8 +77,11 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Sent:
+    """iftrue accepted the record (a 2xx). ``id_unknown`` says why its answer gave no id, if it did not."""
+
     response: dict[str, Any]
     attempts: int
+    id_unknown: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,18 +118,21 @@ class IftrueClient:
     def send(self, payload: dict[str, Any]) -> Sent:
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         self._started = self._clock()
+        self._accepted = self._attempts = 0
         try:
             with deadline(self._deadline):
                 sent = self._send(body)
         except TimeUp:
-            raise ReportError(self._timed_out()) from None
+            if not self._accepted:
+                raise ReportError(self._timed_out()) from None
+            sent = Sent({}, self._attempts, f"its answer did not end within {self._deadline:g} s")
         except Interrupted:
             DELIVERY.in_flight = _stage.get() == _SENDING
             raise
         finally:
             _stage.set(_IDLE)
         DELIVERY.in_flight = False
-        DELIVERY.recorded.append(str(sent.response.get("id", "(no id)")))
+        DELIVERY.recorded.append(str(sent.response.get("id", "(id unknown)")))
         return sent
 
     def _timed_out(self) -> str:
@@ -140,12 +160,13 @@ class IftrueClient:
         attempt = 0
         while True:
             attempt += 1
+            self._attempts = attempt
             DELIVERY.in_flight = True
             outcome = self._attempt(body, headers)
             DELIVERY.in_flight = False
             _stage.set(_IDLE)  # answered: a cancel or the deadline in the wait below finds nothing in flight
             if isinstance(outcome, Sent):
-                return Sent(outcome.response, attempt)
+                return Sent(outcome.response, attempt, outcome.id_unknown)
             delay = self._delay(attempt, outcome.retry_after)
             # Keep time for the next attempt to connect within the deadline.
             if attempt < self._policy.attempts and waited + delay <= self._policy.budget and delay < self._left() - 1:
@@ -172,31 +193,25 @@ class IftrueClient:
         except requests.exceptions.RequestException as error:
             return self._not_answered(error)
         _stage.set(_SENDING)
+        if response.status_code < 300:
+            self._accepted = response.status_code  # recorded, whatever the rest of the answer does
         try:
-            answer, cut = self._read_answer(response)
+            answer, cut = read_capped(response, MAX_ANSWER_BYTES, self._left)
         except requests.exceptions.RequestException as error:
-            raise ReportError(self._answer_broke(response.status_code, error)) from None
+            if response.status_code < 300:
+                return Sent({}, 0, f"its answer broke off ({failure_reason(error)})")
+            raise ReportError(
+                f"iftrue answered HTTP {response.status_code} and its answer broke off ({failure_reason(error)}); "
+                f"{MAY_HAVE_BEEN_RECORDED}"
+            ) from None
         finally:
             response.close()
         return self._judge(response, answer, cut)
 
-    def _read_answer(self, response: requests.Response) -> tuple[bytes, bool]:
-        """At most MAX_ANSWER_BYTES of the body, and whether there was more."""
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_content(16 * 1024):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > MAX_ANSWER_BYTES:
-                return b"".join(chunks)[:MAX_ANSWER_BYTES], True
-            if self._left() <= 0:  # the alarm covers the main thread; this covers the others
-                raise TimeUp
-        return b"".join(chunks), False
-
     def _not_answered(self, error: requests.exceptions.RequestException) -> _TryAgain:
         stage = _stage.get()
-        reason = _reason(error)
-        if stage == _CONNECTING or (stage == _IDLE and _never_connected(error)):
+        reason = failure_reason(error)
+        if stage == _CONNECTING or (stage == _IDLE and never_connected(error)):
             if isinstance(error, requests.exceptions.SSLError) and "CERTIFICATE_VERIFY_FAILED" in str(error):
                 raise ReportError(
                     f"the TLS certificate of {self._shown_url} was not accepted ({reason}); nothing was sent. "
@@ -216,19 +231,12 @@ class IftrueClient:
             f"the connection to iftrue broke after the deployment was sent ({reason}); {MAY_HAVE_BEEN_RECORDED}"
         ) from None
 
-    def _answer_broke(self, status: int, error: Exception) -> str:
-        if status < 300:
-            return (
-                f"iftrue answered HTTP {status} but its answer broke off ({_reason(error)}); the deployment was "
-                "probably recorded, but its id is unknown. Check iftrue before re-running this job"
-            )
-        return f"iftrue answered HTTP {status} and its answer broke off ({_reason(error)}); {MAY_HAVE_BEEN_RECORDED}"
-
     def _judge(self, response: requests.Response, answer: bytes, cut: bool) -> Sent | _TryAgain:
         status = response.status_code
         text = answer.decode("utf-8", "replace")
         if status < 300:
-            return Sent(_json_body(status, text, cut), 0)
+            response_body, id_unknown = _accepted_body(text, cut)
+            return Sent(response_body, 0, id_unknown)
         if status < 400:
             raise ReportError(self._redirect(response))
         problem = _http_problem(status, text)

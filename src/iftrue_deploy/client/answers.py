@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 from typing import Any
-
-import requests
 
 from ..quoting import text_without_userinfo, url_without_userinfo
 from ..vocabulary import setting
@@ -52,55 +49,25 @@ def _retry_after_seconds(value: str) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _never_connected(error: Exception) -> bool:
-    """Without a stage mark (a SOCKS proxy): only what is plainly a failed connect."""
-    if isinstance(error, requests.exceptions.ConnectTimeout):
-        return True
-    text = repr(error)
-    return "NewConnectionError" in text or "NameResolutionError" in text
-
-
-def _reason(error: Exception) -> str:
-    text = str(error)
-    if "Connection refused" in text:
-        return "connection refused"
-    if "Name or service not known" in text or "nodename nor servname" in text or "NameResolutionError" in text:
-        return "host name not found"
-    if "CERTIFICATE_VERIFY_FAILED" in text:
-        match = re.search(r"certificate verify failed: ([^()'\"]*)", text)
-        return "certificate verify failed" + (f": {match.group(1).strip()}" if match else "")
-    for marker in ("RemoteDisconnected", "ConnectionResetError", "IncompleteRead", "BrokenPipe"):
-        if marker in text:
-            return marker
-    return _quote(_strip_userinfo(text)) if text else type(error).__name__
-
-
-# Public for the GitHub gateway (the same words for a network failure, wherever it happens).
-describe_failure = _reason
-never_connected = _never_connected
-
-
 def _quote(text: str) -> str:
     """Text from elsewhere, as it may be quoted in a message: one line, at most 1 KiB."""
     return capped(" ".join(text.split()), MAX_QUOTE_BYTES)
 
 
-def _json_body(status: int, text: str, cut: bool) -> dict[str, Any]:
+def _accepted_body(text: str, cut: bool) -> tuple[dict[str, Any], str]:
+    """iftrue's answer to an accepted record (a 2xx), and why it gives no id when it does not: the
+    record is stored either way, so none of this is a failure (a failed step invites a duplicate)."""
     if cut:
-        raise ReportError(
-            f"iftrue answered HTTP {status} with more than {MAX_ANSWER_BYTES // 1024} KiB; the deployment was "
-            "probably recorded, but its id is unknown. Check iftrue before re-running this job"
-        )
+        return {}, f"its answer is longer than {MAX_ANSWER_BYTES // 1024} KiB and was not read past that"
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
-        raise ReportError(
-            f"iftrue answered HTTP {status} with a body that is not JSON ({_quote(text[:200])!r}); the deployment "
-            "was probably recorded, but its id is unknown. Check iftrue before re-running this job"
-        ) from None
+        return {}, f"its answer is not JSON ({_quote(text[:200])!r})"
     if not isinstance(data, dict):
-        raise ReportError(f"iftrue answered HTTP {status} with unexpected JSON: {_quote(text[:200])!r}")
-    return data
+        return {}, f"its answer is not a JSON object ({_quote(text[:200])!r})"
+    if data.get("id") is None:
+        return data, "its answer has no id"
+    return data, ""
 
 
 def _http_problem(status: int, text: str) -> str:

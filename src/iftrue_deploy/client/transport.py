@@ -1,5 +1,5 @@
-"""How far a request to iftrue got, marked by the connection itself, and the session that
-honours HTTPS_PROXY/NO_PROXY and a corporate CA bundle."""
+"""How far a request got, marked by the connection itself, and the one session factory (for
+iftrue and GitHub) that honours HTTPS_PROXY/NO_PROXY and a corporate CA bundle."""
 
 from __future__ import annotations
 
@@ -57,17 +57,24 @@ class _StageMarkingAdapter(HTTPAdapter):
         return manager
 
 
-def new_session(environ: Mapping[str, str] | None = None) -> requests.Session:
+def new_session(environ: Mapping[str, str] | None = None, adapter: HTTPAdapter | None = None) -> requests.Session:
     """A session that marks how far each request got, trusts HTTPS_PROXY/NO_PROXY (requests does)
-    and the CA bundle in REQUESTS_CA_BUNDLE or, failing that, SSL_CERT_FILE."""
+    and the CA bundle in REQUESTS_CA_BUNDLE or, failing that, SSL_CERT_FILE. ``adapter`` (a
+    :class:`~iftrue_deploy.client.bounds.BoundedAdapter`) holds its requests to bounds."""
     environ = os.environ if environ is None else environ
     session = requests.Session()
-    adapter = _StageMarkingAdapter()
+    adapter = adapter if adapter is not None else _StageMarkingAdapter()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
+    # Without an auth of its own, requests would let a ~/.netrc entry replace the token's header.
+    session.auth = _keep_headers
     # requests reads REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE itself (and lets them win over this);
     # it ignores SSL_CERT_FILE, which is what most tools and corporate setups use.
     ca_file = environ.get("SSL_CERT_FILE", "").strip()
     if ca_file:
         session.verify = ca_file
     return session
+
+
+def _keep_headers(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request

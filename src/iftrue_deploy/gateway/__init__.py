@@ -4,28 +4,32 @@ Every answer is cached for the run, so a fact that two fields need costs one req
 failure becomes :class:`GitHubUnavailable` so that the field that asked falls back. PyGithub's
 defaults are replaced on purpose:
 
-- ``retry``: PyGithub's default waits for a rate limit to reset (up to an hour). Here a 5xx or a
-  broken connection is retried once, quickly; a rate limit is waited for only when GitHub asks for
-  a short wait (``Retry-After`` up to :data:`MAX_RATE_LIMIT_WAIT`), within :data:`WAIT_BUDGET`
-  for the whole run; otherwise the field falls back at once. A backfill's pacer (``pace_with``)
-  is asked before every request, pages included, and waits or stops (README "Backfill").
-- ``seconds_between_requests`` / ``seconds_between_writes``: PyGithub sleeps 0.25 s / 1 s
-  between requests by default, to be kind to the secondary rate limit on bursts of writes. The
-  action makes at most a handful of reads and two writes, so it does not sleep.
+- the connection: every request goes through one session (``connection.py``) whose adapter holds
+  it to the run's :class:`~iftrue_deploy.client.Budget` (all lookups of one deployment within
+  30 s; in a backfill, 30 s each) and reads at most 10 MiB of an answer. A list answer of more
+  than :data:`PAGE` items is not GitHub's and is not read, so items lacking fields cost at most
+  that many completions. A 5xx or a broken connect is tried once more, quickly.
+- ``retry``: PyGithub's default waits for a rate limit to reset (up to an hour). Here it is waited
+  for only when GitHub asks for a short wait (``Retry-After`` up to :data:`MAX_RATE_LIMIT_WAIT`),
+  within :data:`WAIT_BUDGET` and the time left; otherwise the field falls back at once. A
+  backfill's pacer (``pace_with``) is asked before every request and waits or stops.
+- ``seconds_between_requests`` / ``seconds_between_writes``: PyGithub sleeps 0.25 s / 1 s between
+  requests, for bursts of writes; the action makes a handful of reads and two writes: no sleep.
 - ``lazy=True``: objects cost no request until a field that is not yet known is read.
 """
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote, urlsplit
 
 import requests
 
+from ..client import BoundedAdapter, Budget, describe_failure, new_session
 from ..facts import (
     CommitFacts,
     Comparison,
@@ -37,32 +41,34 @@ from ..facts import (
     RateLimited,
     ReleaseFacts,
     RunFacts,
-    parse_timestamp,
-    utc,
 )
 from ..github_api import GitHubApi
 from ..quoting import quoted
 from . import convert, listings
+from .cache import AnswerCache
+from .listings import Item
 
 if TYPE_CHECKING:  # PyGithub itself is imported on the first question (a third of start-up)
     from github import Github, GithubException
     from github.Repository import Repository
 
-TIMEOUT = 10
 MAX_RATE_LIMIT_WAIT = 10.0
 WAIT_BUDGET = 20.0
 PAGE = listings.PAGE
-CACHE_ENTRIES = 256  # a few answers a record: a backfill asks about thousands of commits
 
 R = TypeVar("R")
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
 
 class PyGithubFacts:
     """The real answers to :class:`iftrue_deploy.facts.GitHubFacts`."""
 
-    def __init__(self, api: GitHubApi, token: str, repo: str, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, api: GitHubApi, token: str, repo: str, budget: Budget, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self._api_url, self._token, self._repository = api.url, token, repo  # github_api.py decided api.url
-        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.budget = budget
+        self._cache = AnswerCache()
         self._sleep = sleep
         self._waited = 0.0
         self._pacer: Pacer | None = None
@@ -74,17 +80,20 @@ class PyGithubFacts:
     def _github(self) -> Github:
         from github import Auth, Github
 
-        return Github(
+        from .connection import send_through
+
+        github = Github(
             base_url=self._api_url,
             auth=Auth.Token(self._token),
-            timeout=TIMEOUT,
-            retry=convert.quick_retry(),
             per_page=PAGE,
             seconds_between_requests=None,
             seconds_between_writes=None,
             lazy=True,
             user_agent="iftrue-deploy-action",
         )
+        adapter = BoundedAdapter(self.budget, connect_retries=1, retry_statuses=RETRY_STATUSES)
+        send_through(github.requester, new_session(adapter=adapter), urlsplit(self._api_url).scheme)
+        return github
 
     @cached_property
     def _repo(self) -> Repository:
@@ -93,24 +102,7 @@ class PyGithubFacts:
     # --- plumbing: caching and turning every failure into GitHubUnavailable ---
 
     def _fetch(self, key: tuple[Any, ...], fetch: Callable[[], R]) -> R:
-        if key in self._cache:
-            self._cache.move_to_end(key)  # recently used: kept
-            cached = self._cache[key]
-            if isinstance(cached, GitHubUnavailable):
-                raise cached
-            return cached  # type: ignore[no-any-return]
-        try:
-            value = self._with_rate_limit_wait(fetch)
-        except GitHubUnavailable as error:
-            self._remember(key, error)
-            raise
-        self._remember(key, value)
-        return value
-
-    def _remember(self, key: tuple[Any, ...], value: Any) -> None:  # past CACHE_ENTRIES, the oldest goes
-        self._cache[key] = value
-        if len(self._cache) > CACHE_ENTRIES:
-            self._cache.popitem(last=False)
+        return self._cache.get(key, partial(self._with_rate_limit_wait, fetch))
 
     def _with_rate_limit_wait(self, fetch: Callable[[], R]) -> R:
         from github import GithubException
@@ -134,23 +126,30 @@ class PyGithubFacts:
                     raise RateLimited(f"GitHub refuses after the reset ({convert.describe(error)})") from None
                 self._pacer.refused(reset_at)  # waits for the reset, or raises RateLimited
             except requests.exceptions.RequestException as error:
-                raise GitHubUnavailable(convert.unreachable(self._api_url, error)) from None
-            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise GitHubUnavailable(describe_failure(error)) from None
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
                 # A truncated or malformed answer (e.g. JSON cut off mid-way).
                 raise GitHubUnavailable(f"unreadable answer ({type(error).__name__})") from None
+            except (AssertionError, RuntimeError) as error:
+                # PyGithub refuses a URL or a redirect to another host than the API's.
+                raise GitHubUnavailable(f"an answer that points elsewhere ({type(error).__name__})") from None
 
     def _short_wait(self, error: GithubException) -> float | None:
         """Seconds to wait before asking again, or None to fall back now."""
         wait = convert.retry_after(error)
         if wait is None or wait > MAX_RATE_LIMIT_WAIT or self._waited + wait > WAIT_BUDGET:
             return None
+        if wait >= self.budget.left() - 1:
+            return None  # no time left to ask again
         return wait
 
     # --- the facts ---
 
     def pull_requests_for_commit(self, sha: str) -> list[PullRequestFacts]:
         def fetch() -> list[PullRequestFacts]:
-            listed = self._repo.get_commit(sha).get_pulls().get_page(0)
+            from github.PullRequest import PullRequest
+
+            listed = self._listed(PullRequest, f"commits/{quote(sha, safe='')}/pulls")
             return [convert.pull_request(pr, with_commits=False) for pr in listed]
 
         return self._fetch(("pulls-for", sha), fetch)
@@ -170,9 +169,11 @@ class PyGithubFacts:
         return self._fetch(("commit", ref), fetch)
 
     def compare(self, base: str, head: str) -> Comparison:
-        # One request: the first page of commits comes with the comparison itself.
-        url = f"{self._repo.url}/compare/{base}...{head}"
-        return self._fetch(("compare", base, head), lambda: convert.comparison(self._get_json(url, {}), head))
+        def fetch() -> Comparison:
+            # One request: the first page of commits comes with the comparison itself.
+            return convert.comparison(self._get_json(f"{self._repo.url}/compare/{base}...{head}", {}), head)
+
+        return self._fetch(("compare", base, head), fetch)
 
     def count_commits(self, ref: str) -> int:
         return self._fetch(("count", ref), lambda: self._repo.get_commits(sha=ref).totalCount)
@@ -183,29 +184,32 @@ class PyGithubFacts:
             url = f"{self._repo.url}/actions/runs/{int(run_id)}"
             if attempt.isdigit():
                 url += f"/attempts/{int(attempt)}"
-            _headers, data = self._github.requester.requestJsonAndCheck("GET", url)
-            started = parse_timestamp(data.get("run_started_at")) or parse_timestamp(data.get("created_at"))
-            if started is None:
-                raise ValueError("the run has no start time")
-            return started
+            return convert.run_start(self._get_json(url, {}))
 
         return self._fetch(("run", run_id, attempt), fetch)
 
     def releases(self) -> list[ReleaseFacts]:
-        return self._fetch(("releases",), lambda: [convert.release(r) for r in self._repo.get_releases().get_page(0)])
+        return self._fetch(("releases",), partial(self._releases, 0))
 
     def release_pages(self) -> Iterator[list[ReleaseFacts]]:
-        return self._pages(
-            "releases", lambda page: [convert.release(r) for r in self._repo.get_releases().get_page(page)]
-        )
+        return self._pages("releases", self._releases)
+
+    def _releases(self, page: int) -> list[ReleaseFacts]:
+        from github.GitRelease import GitRelease
+
+        return [convert.release(r) for r in self._listed(GitRelease, "releases", page)]
 
     def deployment_pages(self, environment: str) -> Iterator[list[DeploymentFacts]]:
-        return self._pages(
-            f"deployments in {quoted(environment)}",
-            lambda page: [
-                convert.deployment(d) for d in self._repo.get_deployments(environment=environment).get_page(page)
-            ],
-        )
+        return self._pages(f"deployments in {quoted(environment)}", partial(self._deployments, environment, None))
+
+    def _deployments(self, environment: str, sha: str | None, page: int = 0) -> list[DeploymentFacts]:
+        from github.Deployment import Deployment
+
+        query = {"environment": environment, **({"sha": sha} if sha else {})}
+        return [convert.deployment(d) for d in self._listed(Deployment, "deployments", page, **query)]
+
+    def _listed(self, item: type[Item], path: str, page: int = 0, **query: str) -> Iterator[Item]:
+        return listings.listed(self._github.requester, item, f"{self._repo.url}/{path}", page, query)
 
     def run_pages(self, workflow: str, branch: str, created_until: datetime) -> Iterator[list[RunFacts]]:
         return listings.run_pages(self._pages, self._get_json, self._repo.url, workflow, branch, created_until)
@@ -240,31 +244,14 @@ class PyGithubFacts:
         return remaining, float(requester.rate_limiting_resettime)
 
     def deployments(self, environment: str, sha: str | None = None) -> list[DeploymentFacts]:
-        def fetch() -> list[DeploymentFacts]:
-            listed = (
-                self._repo.get_deployments(environment=environment, sha=sha)
-                if sha
-                else self._repo.get_deployments(environment=environment)
-            )
-            return [convert.deployment(d) for d in listed.get_page(0)]
-
-        return self._fetch(("deployments", environment, sha), fetch)
+        return self._fetch(("deployments", environment, sha), partial(self._deployments, environment, sha))
 
     def deployment_statuses(self, deployment_id: int) -> list[DeploymentStatusFacts]:
         def fetch() -> list[DeploymentStatusFacts]:
             from github.DeploymentStatus import DeploymentStatus
-            from github.PaginatedList import PaginatedList
 
-            listed: PaginatedList[DeploymentStatus] = PaginatedList(
-                DeploymentStatus,
-                self._github.requester,
-                f"{self._repo.url}/deployments/{int(deployment_id)}/statuses",
-                None,
-            )
-            return [
-                DeploymentStatusFacts(state=s.state, created_at=utc(s.created_at), target_url=s.target_url)
-                for s in listed.get_page(0)
-            ]
+            listed = self._listed(DeploymentStatus, f"deployments/{int(deployment_id)}/statuses")
+            return [convert.deployment_status(s) for s in listed]
 
         return self._fetch(("statuses", deployment_id), fetch)
 

@@ -2,35 +2,54 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-import requests
-from urllib3.util.retry import Retry
-
-from ..client.answers import describe_failure, never_connected
-from ..facts import COMPARE_STATUSES, Comparison, DeploymentFacts, PullRequestFacts, ReleaseFacts, utc
+from ..client import capped
+from ..client.answers import MAX_QUOTE_BYTES
+from ..facts import (
+    COMPARE_STATUSES,
+    Comparison,
+    DeploymentFacts,
+    DeploymentStatusFacts,
+    PullRequestFacts,
+    ReleaseFacts,
+    parse_timestamp,
+    utc,
+)
 
 if TYPE_CHECKING:
     from github import GithubException
     from github.Deployment import Deployment
+    from github.DeploymentStatus import DeploymentStatus
     from github.GitRelease import GitRelease
     from github.PullRequest import PullRequest
 
 
-def quick_retry() -> Retry:
-    return Retry(
-        total=2,
-        connect=1,
-        read=0,  # a read that failed may have been served: don't repeat it blindly
-        status=1,
-        status_forcelist=(500, 502, 503, 504),
-        allowed_methods=frozenset({"GET"}),
-        backoff_factor=0.3,
-        backoff_max=2.0,
-        respect_retry_after_header=False,
-        raise_on_status=False,
+def comparison(data: Any, head: str) -> Comparison:
+    """A compare answer: ``total_commits`` counts every commit (the page lists at most 250), the first
+    page's subjects, the head's message if it is last, and whether the head is ahead, behind or the same."""
+    commits = data.get("commits") or []
+    subjects = tuple(
+        message.strip().splitlines()[0]
+        for item in commits
+        if isinstance(item, dict) and (message := (item.get("commit") or {}).get("message")) and message.strip()
     )
+    total = data["total_commits"]
+    if not isinstance(total, int):
+        raise TypeError("total_commits is not a number")
+    last = commits[-1] if commits and isinstance(commits[-1], dict) else {}
+    head_message = (last.get("commit") or {}).get("message") if last.get("sha") == head else None
+    status = data.get("status") if data.get("status") in COMPARE_STATUSES else None
+    return Comparison(total_commits=total, subjects=subjects, head_message=head_message, status=status)
+
+
+def run_start(data: Any) -> datetime:
+    """When a workflow run (attempt) started."""
+    started = parse_timestamp(data.get("run_started_at")) or parse_timestamp(data.get("created_at"))
+    if started is None:
+        raise ValueError("the run has no start time")
+    return started
 
 
 def release(release: GitRelease) -> ReleaseFacts:
@@ -60,6 +79,10 @@ def deployment(deployment: Deployment) -> DeploymentFacts:
     )
 
 
+def deployment_status(status: DeploymentStatus) -> DeploymentStatusFacts:
+    return DeploymentStatusFacts(state=status.state, created_at=utc(status.created_at), target_url=status.target_url)
+
+
 def retry_after(error: GithubException) -> float | None:
     """The seconds GitHub's ``Retry-After`` asks to wait on a 403 or 429, if it says."""
     if error.status not in (403, 429):
@@ -86,8 +109,10 @@ def rate_limit_reset(error: GithubException, clock: float) -> float | None:
 
 
 def describe(error: GithubException) -> str:
+    """GitHub's refusal, its message quoted on one line and up to 1 KiB (an answer may be 10 MiB)."""
     message = error.message or (error.data.get("message") if isinstance(error.data, dict) else None)
-    return f"HTTP {error.status}" + (f": {message}" if message else "")
+    quoted = capped(" ".join(str(message).split()), MAX_QUOTE_BYTES) if message else ""
+    return f"HTTP {error.status}" + (f": {quoted}" if quoted else "")
 
 
 def pull_request(pr: PullRequest, with_commits: bool) -> PullRequestFacts:
@@ -103,31 +128,3 @@ def pull_request(pr: PullRequest, with_commits: bool) -> PullRequestFacts:
         commits=pr.commits if with_commits else None,
         html_url=pr.html_url,
     )
-
-
-def comparison(data: Any, head: str) -> Comparison:
-    """A compare answer: ``total_commits`` counts every commit, the page lists at most 250."""
-    commits = data.get("commits") or []
-    subjects = tuple(
-        message.strip().splitlines()[0]
-        for item in commits
-        if isinstance(item, dict) and (message := (item.get("commit") or {}).get("message")) and message.strip()
-    )
-    total = data["total_commits"]
-    if not isinstance(total, int):
-        raise TypeError("total_commits is not a number")
-    last = commits[-1] if commits and isinstance(commits[-1], dict) else {}
-    head_message = (last.get("commit") or {}).get("message") if last.get("sha") == head else None
-    status = data.get("status") if data.get("status") in COMPARE_STATUSES else None
-    return Comparison(total_commits=total, subjects=subjects, head_message=head_message, status=status)
-
-
-def unreachable(api_url: str, error: requests.exceptions.RequestException) -> str:
-    """A request that got no answer, said as the iftrue client says it: "could not connect to
-    api.github.com: host name not found"."""
-    host = urlsplit(api_url).hostname or api_url
-    if isinstance(error, requests.exceptions.ReadTimeout):
-        return f"{host} did not answer in time"
-    if never_connected(error):
-        return f"could not connect to {host}: {describe_failure(error)}"
-    return f"the connection to {host} broke ({describe_failure(error)})"

@@ -13,22 +13,44 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from ..facts import RunFacts, parse_timestamp
+from ..facts import GitHubUnavailable, RunFacts, parse_timestamp
+
+if TYPE_CHECKING:
+    from github.GithubObject import GithubObject
+    from github.Requester import Requester
 
 PAGE = 100
 # GitHub's cap on the results of a filtered runs listing (branch, status, created, …).
 FILTERED_RUNS_CAP = 1000
 
 R = TypeVar("R")
+Item = TypeVar("Item", bound="GithubObject")
 # (a page index, from 0) -> the items of that page; a request each.
 PageFetch = Callable[[int], list[R]]
 # (what, fetch) -> the pages, paced and told to the pacer.
 Pager = Callable[[str, PageFetch[R]], Iterator[list[R]]]
 # (url, query parameters) -> the decoded JSON answer.
 GetJson = Callable[[str, dict[str, Any]], Any]
+
+
+def listed(requester: Requester, item: type[Item], url: str, page: int, query: dict[str, str]) -> Iterator[Item]:
+    """One page of a list (GitHub never answers more than PAGE items to it), made one at a time:
+    an item completed from a huge answer is let go once it is converted."""
+    parameters: dict[str, Any] = {**query, "per_page": PAGE, **({"page": page + 1} if page else {})}
+    headers, data = requester.requestJsonAndCheck("GET", url, parameters=parameters)
+    if not isinstance(data, list):
+        raise TypeError("the answer is not a list")
+    yield from (item(requester, headers, element) for element in one_page(data))
+
+
+def one_page(data: list[Any]) -> list[dict[str, Any]]:
+    """The items of one page of a listing; more than PAGE is not GitHub's answer, and none is read."""
+    if len(data) > PAGE:
+        raise GitHubUnavailable(f"the answer holds {len(data):,} items for a page of {PAGE}; none is read")
+    return [element for element in data if isinstance(element, dict)]
 
 
 def created_filter(until: datetime) -> str:
@@ -82,7 +104,7 @@ def run_pages(
             runs = data["workflow_runs"]
             if not isinstance(runs, list):
                 raise TypeError("workflow_runs is not a list")
-            return [run(item) for item in runs]
+            return [run(item) for item in one_page(runs)]
 
         for items in pager(f"runs of {workflow} on {branch}", fetch_page):
             listed += len(items)

@@ -24,7 +24,6 @@ from .client import IftrueClient, ReportError
 from .derive import ExplainedRecord, Lookups, Skip, derive_record, options_from
 from .facts import GitHubFacts, GitHubUnavailable, RateLimited
 from .history import History, PastDeployments, PastReleases, PastRuns, continue_after, continue_after_run
-from .inputs import setting
 from .listing import Walked
 from .pacing import RateLimitPacer
 from .past_events import deployment_event, release_event, run_event
@@ -33,6 +32,7 @@ from .report import BackfillExplain, Outcome, backfill_header, backfill_row, exp
 from .settings import InputError, Settings
 from .trigger import TriggerFacts
 from .trigger.events import context
+from .vocabulary import assign
 from .workflow import WorkflowCommands
 
 # What the walk yields for each past deployment: its label, the backfill-since value that
@@ -220,7 +220,7 @@ class Backfill:
             "To continue after the last record iftrue accepted"
             if last >= 0
             else "To continue (iftrue accepted no record yet)"
-        ) + f", run again with {setting('backfill-since', self.resume)}"
+        ) + f", run again with {assign('backfill-since', self.resume)}"
         if retried:
             text += f" (it tries {', '.join(retried)} again)"
         if lost:

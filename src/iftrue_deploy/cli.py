@@ -23,25 +23,12 @@ from typing import NoReturn
 
 from . import __version__
 from .checkout import read_checkout
-from .inputs import INPUTS, InputError, cli_label, naming
+from .inputs import CONTEXT, INPUTS, InputError
 from .settings import Settings
+from .vocabulary import COMMAND_LINE, setting, speaking
 
-# GitHub context flags: (flag, variable, help).
-CONTEXT: tuple[tuple[str, str, str], ...] = (
-    ("repository", "GITHUB_REPOSITORY", "OWNER/REPO on GitHub (default: the checkout's origin remote)"),
-    ("event", "GITHUB_EVENT_PATH", "a GitHub event payload (JSON file) to derive from"),
-    ("event-name", "GITHUB_EVENT_NAME", "the event's name (push, release, pull_request, …)"),
-    ("sha", "GITHUB_SHA", "the commit the event is about (default: the checkout's HEAD)"),
-    ("git-ref", "GITHUB_REF", "the ref the event is about, e.g. refs/heads/main (default: the checkout's branch)"),
-    ("github-api-url", "GITHUB_API_URL", "GitHub API base URL (GitHub Enterprise Server: https://HOST/api/v3)"),
-    ("github-server-url", "GITHUB_SERVER_URL", "GitHub web URL, for links"),
-    ("output", "GITHUB_OUTPUT", "append the outputs to this file (name=value lines)"),
-    ("summary", "GITHUB_STEP_SUMMARY", "append the Markdown summary to this file"),
-)
-# How the CLI names them in messages: `--repository / GITHUB_REPOSITORY`.
-CONTEXT_LABELS = {flag: f"--{flag} / {variable}" for flag, variable, _text in CONTEXT}
-# What a dry run reports as member_id when nothing gives one: visibly not a real member.
-DRY_RUN_MEMBER_ID = "dry-run"
+# What a dry run reports for a field that nothing gives (member_id, repository_url): visibly not real.
+DRY_RUN_PLACEHOLDER = "dry-run"
 
 
 class Parser(argparse.ArgumentParser):
@@ -73,8 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             group.add_argument(f"--{spec.name}", dest=dest, metavar="VALUE", help=help_text)
     context = parser.add_argument_group("GitHub context (read from these variables in GitHub Actions)")
-    for flag, variable, text in CONTEXT:
-        context.add_argument(f"--{flag}", dest=flag.replace("-", "_"), metavar="VALUE", help=f"{text} [{variable}]")
+    for c in CONTEXT:
+        context.add_argument(
+            f"--{c.flag}", dest=c.flag.replace("-", "_"), metavar="VALUE", help=f"{c.help} [{c.variable}]"
+        )
     return parser
 
 
@@ -89,12 +78,12 @@ def environ_for(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[st
             value = environ.get(spec.variable)
         if value is not None:
             result[f"INPUT_{spec.name.upper()}" if spec.action_input else spec.variable] = value
-    for flag, variable, _text in CONTEXT:
-        value = getattr(args, flag.replace("-", "_"))
+    for c in CONTEXT:
+        value = getattr(args, c.flag.replace("-", "_"))
         if value is None:
-            value = environ.get(variable)
+            value = environ.get(c.variable)
         if value:
-            result[variable] = value
+            result[c.variable] = value
     if result.get("GITHUB_REF", "").startswith("refs/"):
         result.setdefault("GITHUB_REF_NAME", result["GITHUB_REF"].split("/", 2)[-1])
     return result
@@ -147,36 +136,49 @@ def complete_from_checkout(env: dict[str, str], settings: Settings, cwd: Path) -
     return [f"From the git checkout: {', '.join(read)}."] if read else []
 
 
-def placeholder_member(env: dict[str, str], settings: Settings) -> list[str]:
-    """A dry run with no member id anywhere still prints its record, with a visible placeholder:
-    member_id is iftrue's id for the person, which no checkout knows."""
-    if not settings.dry_run or settings.backfill_since or settings.overrides.member_id:
-        return []
-    if env.get("GITHUB_EVENT_PATH") or env.get("GITHUB_ACTOR_ID"):
-        return []  # the event's sender or the actor gives it
-    env["INPUT_MEMBER-ID"] = DRY_RUN_MEMBER_ID
-    return [
-        f"Dry run: member_id is the placeholder {DRY_RUN_MEMBER_ID!r}; give --member-id (IFTRUE_MEMBER_ID) to send."
-    ]
+def placeholders(env: dict[str, str], settings: Settings) -> list[str]:
+    """A dry run prints its record even where nothing gives the member or the repository (no
+    checkout knows an iftrue member id; a checkout whose origin is a local path names no
+    repository): each gets a visible placeholder and a notice naming what a real run needs.
+    Neither is derived through GitHub, so whether anything gives them is known before deriving."""
+    if not settings.dry_run or settings.backfill_since or env.get("GITHUB_EVENT_PATH"):
+        return []  # an event names its sender and its repository
+    missing: list[tuple[str, str]] = []
+    if not (settings.overrides.member_id or env.get("GITHUB_ACTOR_ID")):
+        missing.append(("member-id", "no checkout knows your iftrue member id"))
+    if not (settings.overrides.repository_url or env.get("GITHUB_REPOSITORY")):
+        origin = "the checkout's origin remote"
+        missing.append(("repository-url", f"neither {setting('GITHUB_REPOSITORY')} nor {origin} names a repository"))
+    notices = []
+    for name, why in missing:
+        env[f"INPUT_{name.upper()}"] = DRY_RUN_PLACEHOLDER
+        field = name.replace("-", "_")
+        notices.append(
+            f"Dry run: {field} is the placeholder {DRY_RUN_PLACEHOLDER!r} ({why}); give {setting(name)} to send."
+        )
+    return notices
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     environ = os.environ if environ is None else environ
     args = build_parser().parse_args(argv)
     env = environ_for(args, environ)
-    with naming(
-        lambda name: CONTEXT_LABELS.get(name) or cli_label(name)
-    ):  # also for what the action raises: `--member-id / IFTRUE_MEMBER_ID: …`
+    with speaking(COMMAND_LINE):  # also what the action says: `--member-id / IFTRUE_MEMBER_ID: …`
         try:
             settings = Settings.from_environ(env)
         except InputError as error:
             print(f"iftrue-deploy: error: {error}", file=sys.stderr)
             return 2
-        for line in complete_from_checkout(env, settings, Path.cwd()) + placeholder_member(env, settings):
+        for line in complete_from_checkout(env, settings, Path.cwd()) + placeholders(env, settings):
             print(f"notice: {line}", flush=True)
         from .main import main as action_main
 
-        return action_main(env)
+        try:
+            return action_main(env)
+        except BrokenPipeError:
+            # `iftrue-deploy --dry-run | head`: the reader has gone; no traceback, nothing more.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .parsers import label, parse_api_url
+from .parsers import parse_api_url
+from .vocabulary import label
 
 GITHUB_COM = "https://github.com"
 GITHUB_COM_API = "https://api.github.com"

@@ -19,11 +19,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Generic, TypeVar
 
 from .facts import DeploymentFacts, GitHubFacts, GitHubUnavailable, ReleaseFacts, RunFacts
-from .inputs import setting
 from .listing import EARLIEST, Bound, Source, Walk, Walked
 from .quoting import quoted
 from .settings import InputError
 from .status import SUCCESSFUL_STATES
+from .vocabulary import assign
 
 DEPLOYMENT_PREFIX = "deployment:"
 RUN_PREFIX = "run:"
@@ -93,7 +93,7 @@ def no_such_tag(since: str) -> InputError:
 
 def wrong_source(since: str, source: str) -> InputError:
     return InputError(
-        "backfill-since", f"{quoted(since)} continues a backfill of {source}; set {setting('backfill-source', source)}"
+        "backfill-since", f"{quoted(since)} continues a backfill of {source}; set {assign('backfill-source', source)}"
     )
 
 
@@ -249,7 +249,7 @@ class PastRuns(History[RunFacts]):
         elif bound is None:
             raise InputError(
                 "backfill-since",
-                f"expected a date YYYY-MM-DD or run:<id> with {setting('backfill-source', 'runs')}, got {quoted(since)}",
+                f"expected a date YYYY-MM-DD or run:<id> with {assign('backfill-source', 'runs')}, got {quoted(since)}",
             )
         # Created before the second the backfill started: a run that starts later cannot shift the pages.
         until = started.replace(microsecond=0) - timedelta(seconds=1)

@@ -2,7 +2,9 @@
 
 ``INPUTS`` is the one table. The action reads each entry from ``INPUT_<NAME>`` (settings.py), the
 command-line program makes a flag ``--<name>`` and a variable from it (cli.py), and a test checks
-it against action.yml. The parsers live in :mod:`.parsers`.
+it against action.yml. ``CONTEXT`` is the runner's variables that the command line sets with
+flags. Both give :mod:`.vocabulary` its words, so that every message names a setting as the
+program running it reads it. The parsers live in :mod:`.parsers`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
-from . import parsers
+from . import vocabulary
 from .github_api import SETTING as GITHUB_API_SETTING
 from .github_api import VARIABLE as GITHUB_API_VARIABLE
 from .parsers import (
@@ -22,8 +24,6 @@ from .parsers import (
     DurationUnit,
     InputError,
     check_jwt,
-    named,
-    naming,
     parse_api_url,
     parse_backfill_source,
     parse_bool,
@@ -37,12 +37,12 @@ from .parsers import (
     parse_text,
     parse_token,
     parse_whole,
-    setting,
 )
 from .quoting import quoted
 
 __all__ = [
     "BY_NAME",
+    "CONTEXT",
     "DEFAULT_API_URL",
     "INPUTS",
     "BackfillSource",
@@ -50,16 +50,12 @@ __all__ = [
     "InputError",
     "InputSpec",
     "check_jwt",
-    "cli_label",
-    "named",
-    "naming",
     "parse_api_url",
     "parse_backfill_since",
     "parse_bool",
     "parse_non_negative",
     "parse_status",
     "parse_whole",
-    "setting",
 ]
 
 T_co = TypeVar("T_co", covariant=True)
@@ -201,16 +197,39 @@ INPUTS: tuple[InputSpec[object], ...] = (
     RETRY_BASE_DELAY,
 )
 BY_NAME: dict[str, InputSpec[object]] = {spec.name: spec for spec in INPUTS}
-# The tunings are variables, not action inputs: messages name them so; and so is the GitHub API URL.
-parsers.NAMES.update({spec.name: f"Variable {spec.variable}" for spec in INPUTS if not spec.action_input})
-# The runner's context, which the CLI takes as flags (cli.py).
-parsers.NAMES["repository"] = "Variable GITHUB_REPOSITORY"
-parsers.NAMES[GITHUB_API_SETTING] = f"Variable {GITHUB_API_VARIABLE}"
 
 
-def cli_label(name: str) -> str:
-    """How the command-line program names a setting: ``--is-fix / IFTRUE_IS_FIX``."""
-    if name == GITHUB_API_SETTING:
-        return f"--{name} / {GITHUB_API_VARIABLE}"
-    spec = BY_NAME.get(name)
-    return f"Input '{name}'" if spec is None else f"--{spec.name} / {spec.variable}"
+@dataclass(frozen=True)
+class ContextSpec:
+    """A variable of the GitHub runner that the command line sets with a flag."""
+
+    flag: str
+    variable: str
+    help: str
+
+
+CONTEXT: tuple[ContextSpec, ...] = (
+    ContextSpec("repository", "GITHUB_REPOSITORY", "OWNER/REPO on GitHub (default: the checkout's origin remote)"),
+    ContextSpec("event", "GITHUB_EVENT_PATH", "a GitHub event payload (JSON file) to derive from"),
+    ContextSpec("event-name", "GITHUB_EVENT_NAME", "the event's name (push, release, pull_request, …)"),
+    ContextSpec("sha", "GITHUB_SHA", "the commit the event is about (default: the checkout's HEAD)"),
+    ContextSpec(
+        "git-ref", "GITHUB_REF", "the ref the event is about, e.g. refs/heads/main (default: the checkout's branch)"
+    ),
+    ContextSpec(
+        "github-api-url", "GITHUB_API_URL", "GitHub API base URL (GitHub Enterprise Server: https://HOST/api/v3)"
+    ),
+    ContextSpec("github-server-url", "GITHUB_SERVER_URL", "GitHub web URL, for links"),
+    ContextSpec("output", "GITHUB_OUTPUT", "append the outputs to this file (name=value lines)"),
+    ContextSpec("summary", "GITHUB_STEP_SUMMARY", "append the Markdown summary to this file"),
+)
+
+Term = vocabulary.Term
+vocabulary.define(Term(s.name, s.name, s.variable, None if s.action_input else s.variable) for s in INPUTS)
+vocabulary.define(Term(c.variable, c.flag, c.variable, c.variable) for c in CONTEXT)
+# GITHUB_REF_NAME is set from --git-ref; nothing on the command line sets GITHUB_ACTOR_ID (no Term: None).
+vocabulary.define([Term("GITHUB_REF_NAME", "git-ref", "GITHUB_REF", "GITHUB_REF_NAME")])
+# The repository as messages name it (`--repository / GITHUB_REPOSITORY`), and the GitHub API URL
+# as a setting (github_api.py): the action's variables, the command line's flags.
+vocabulary.define([Term("repository", "repository", "GITHUB_REPOSITORY", "GITHUB_REPOSITORY")])
+vocabulary.define([Term(GITHUB_API_SETTING, "github-api-url", GITHUB_API_VARIABLE, GITHUB_API_VARIABLE)])

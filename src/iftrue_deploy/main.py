@@ -15,11 +15,11 @@ from .derive import Lookups, options_from
 from .facts import GitHubFacts
 from .gateway import PyGithubFacts
 from .github_api import NoGitHubApi
-from .inputs import named
 from .interrupt import DELIVERY, Interrupted, cancellable
 from .run import run_once
 from .settings import ActionInputs, InputError, Settings
 from .trigger import read_trigger
+from .vocabulary import named
 from .workflow import WorkflowCommands
 
 MAX_EVENT_BYTES = 25 * 1024 * 1024

@@ -1,7 +1,7 @@
 """The parsers of the settings, each ``(name, value) -> value``, and the one error they raise.
 
-An :class:`InputError` names the setting that was wrong; how it is named depends on who runs the
-code (:func:`naming`): ``Input 'is-fix'`` in the action, ``--is-fix / IFTRUE_IS_FIX`` in the CLI.
+An :class:`InputError` names the setting that was wrong, in the words of where the program runs
+(:mod:`.vocabulary`): ``Input 'is-fix'`` in the action, ``--is-fix / IFTRUE_IS_FIX`` in the CLI.
 """
 
 from __future__ import annotations
@@ -11,13 +11,11 @@ import ipaddress
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
+from . import vocabulary
 from .quoting import quoted, url_without_userinfo
 from .status import INPUT_WORDS, ApiStatus
 
@@ -37,49 +35,8 @@ class InputError(ValueError):
         self.kind = kind
 
     def __str__(self) -> str:
-        label = _label.get()(self.name) if self.kind == "Input" else f"{self.kind} '{self.name}'"
+        label = vocabulary.label(self.name) if self.kind == "Input" else f"{self.kind} '{self.name}'"
         return f"{label}: {self.problem}"
-
-
-# How a setting is named in messages, when not as an action input (e.g. "Variable IFTRUE_READ_TIMEOUT").
-NAMES: dict[str, str] = {}
-
-
-def default_label(name: str) -> str:
-    """How the action names a setting: ``Input 'is-fix'``, or the variable that is no input."""
-    return NAMES.get(name, f"Input '{name}'")
-
-
-_label: ContextVar[Callable[[str], str]] = ContextVar("input_label", default=default_label)
-
-
-def label(name: str) -> str:
-    """How a setting is named in messages where the code runs now (the action, or the CLI)."""
-    return _label.get()(name)
-
-
-def named(name: str) -> str:
-    """A setting as a message names it mid-sentence, in the words of who runs the code:
-    ``input 'github-token'`` in the action, ``--github-token / GITHUB_TOKEN`` in the CLI."""
-    found = label(name)
-    return found[:1].lower() + found[1:]
-
-
-def setting(name: str, value: str) -> str:
-    """A setting with a value, as the user would write it: ``backfill-source: runs`` in a
-    workflow, ``--backfill-source runs`` on the command line."""
-    return f"--{name} {value}" if label(name).startswith("--") else f"{name}: {value}"
-
-
-@contextmanager
-def naming(label: Callable[[str], str]) -> Iterator[None]:
-    """Every InputError shown inside the block names its setting with ``label``, wherever it was
-    raised (the command-line program runs the whole action inside ``naming(cli_label)``)."""
-    token = _label.set(label)
-    try:
-        yield
-    finally:
-        _label.reset(token)
 
 
 # --- parsers: (name, value) -> the value; an InputError names the setting -----------------------

@@ -11,6 +11,7 @@ from .derive import Lookups, Options, Skip, derive_record
 from .report import explained_lines, payload_json, publish, record_outputs
 from .settings import FieldOverrides, InputError
 from .trigger import TriggerFacts
+from .vocabulary import assign
 from .workflow import WorkflowCommands
 
 
@@ -26,18 +27,22 @@ def run_once(
 ) -> int:
     """Sends nothing when ``client`` is None (a dry run)."""
     unit = options.duration_unit
+    stop: Skip | InputError | None = None
     try:
         record = derive_record(given, trigger, lookups, options, now)
-    except Skip as skip:
-        commands.notice(str(skip))
-        publish(commands, None, "skipped", unit)
-        return 0
-    except InputError as error:
-        commands.error(str(error))
-        return 1
+    except (Skip, InputError) as problem:
+        stop = problem
     finally:
+        # What deriving noticed first; the line that says how the run ends comes last.
         for level, message in lookups.notes.items:
             commands.annotate(level, message)
+    if isinstance(stop, Skip):
+        commands.notice(str(stop))
+        publish(commands, None, "skipped", unit)
+        return 0
+    if stop is not None:
+        commands.error(str(stop))
+        return 1
 
     # Each field, its value and why; then the JSON itself (also the `payload` output).
     commands.group("Deployment record" + (" (dry run: not sent)" if client is None else ""), explained_lines(record))
@@ -54,7 +59,7 @@ def run_once(
         if fail_on_error:
             commands.error(message)
             return 1
-        commands.warning(message + " (fail-on-error is false, so this step still succeeds)")
+        commands.warning(f"{message} (with {assign('fail-on-error', 'false')}, this still succeeds)")
         return 0
     # The id first: whatever fails after this, the log says the deployment is recorded.
     outputs = record_outputs(record, sent.response)

@@ -15,6 +15,7 @@ from . import inputs as spec
 from .github_api import GITHUB_COM, GitHubApi, NoGitHubApi, github_api
 from .inputs import DEFAULT_API_URL, BackfillSource, DurationUnit, InputError, parse_status
 from .status import ApiStatus
+from .vocabulary import assign
 
 __all__ = ["ActionInputs", "DurationUnit", "InputError", "RunnerEnv", "Settings", "parse_status"]
 
@@ -169,7 +170,7 @@ def settings_from_inputs(inputs: ActionInputs, runner: RunnerEnv) -> Settings:
     if backfill_since and backfill_source == "runs" and not backfill_workflow:
         raise InputError(
             "backfill-workflow",
-            f"required with {spec.setting('backfill-source', 'runs')} (the deploy workflow's file name, e.g. deploy.yml)",
+            f"required with {assign('backfill-source', 'runs')} (the deploy workflow's file name, e.g. deploy.yml)",
         )
     return Settings(
         iftrue_token=iftrue_token,

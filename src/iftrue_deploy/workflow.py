@@ -13,6 +13,8 @@ import sys
 from collections.abc import Iterable
 from typing import Literal, TextIO
 
+from .vocabulary import setting
+
 Level = Literal["error", "warning", "notice"]
 
 # The runner splits its output on \n (and \r\n); a lone \r ends a line in most viewers too.
@@ -190,7 +192,7 @@ class WorkflowCommands:
     def _could_not_write(self, variable: str, path: str, error: OSError, consequence: str) -> None:
         # A warning, never a failed step: after iftrue recorded the deployment, a failed step
         # invites a re-run, and a re-run records it twice.
-        self.warning(f"Could not write {variable} ({path}): {error.strerror or error}; {consequence}.")
+        self.warning(f"Could not write {setting(variable)} ({path}): {error.strerror or error}; {consequence}.")
 
     def _print_inert(self, text: str) -> None:
         for line in inert_lines(self.scrub(text)):

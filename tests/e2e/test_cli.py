@@ -301,7 +301,7 @@ def test_dry_run_alone_in_a_checkout(tmp_path: Path) -> None:
         "https://github.com/acme/shop",
     )
     assert record["member_id"] == "dry-run"
-    assert "give --member-id (IFTRUE_MEMBER_ID) to send" in done.stdout
+    assert "give --member-id / IFTRUE_MEMBER_ID to send" in done.stdout
     assert f"From the git checkout: commit {sha}, branch feature/cart, repository acme/shop" in done.stdout
 
 
@@ -386,8 +386,9 @@ def test_detached_head_without_a_branch_anywhere_names_branch(tmp_path: Path) ->
     errors = [line for line in done.stdout.splitlines() if line.startswith("error:")]
     assert errors == [
         "error: --branch / IFTRUE_BRANCH: could not be derived (no pull request, pushed branch or "
-        "GITHUB_REF_NAME); set it"
+        "--git-ref / GITHUB_REF); set it"
     ], done.stdout
+    assert done.stdout.splitlines()[-1].startswith("error:")  # notices first, the error last
     assert "unknown" not in done.stdout
     record = dry_run_record(cli("--dry-run", "--branch", "main", cwd=tmp_path))
     assert (record["commit_id"], record["branch"]) == (sha, "main")

@@ -227,7 +227,7 @@ def test_the_corporate_ca_applies_to_github_as_to_iftrue(tmp_path: Path, iftrue:
     if trusted:
         assert warnings == [] and record["pull_request_number"] == 12
     else:
-        assert warnings and all("not accepted" in w and "SSL_CERT_FILE" in w for w in warnings), warnings
+        assert warnings and all("not accepted" in w and "REQUESTS_CA_BUNDLE" in w for w in warnings), warnings
 
 
 def test_a_whole_run_ends_within_the_sum_of_its_bounds(

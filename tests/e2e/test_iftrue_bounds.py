@@ -173,7 +173,7 @@ def test_an_unknown_ca_is_named_with_the_fix_and_not_retried(tmp_path: Path, htt
     run = send(tmp_path, https_iftrue.url)
     assert run.returncode == 1
     errors = run.commands("error")
-    assert len(errors) == 1 and "certificate" in errors[0] and "SSL_CERT_FILE" in errors[0]
+    assert len(errors) == 1 and "certificate" in errors[0] and "REQUESTS_CA_BUNDLE" in errors[0]
     assert "retrying" not in run.stdout
 
 

@@ -9,9 +9,10 @@ import pytest
 from tests.conftest import GITHUB_TOKEN, IFTRUE_TOKEN, event_payload, github_env, run_action
 
 from iftrue_deploy.github_api import GITHUB_COM_API, GitHubApi, NoGitHubApi, github_api
-from iftrue_deploy.inputs import InputError, cli_label, naming
+from iftrue_deploy.inputs import InputError
 from iftrue_deploy.main import github_gateway
 from iftrue_deploy.settings import Settings
+from iftrue_deploy.vocabulary import COMMAND_LINE, speaking
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "iftrue_deploy"
 
@@ -64,7 +65,7 @@ def test_an_explicit_url_must_be_https_without_credentials(url: str) -> None:
         github_api(url, "https://github.com", in_workflow=False)
     assert str(raised.value).startswith("Variable GITHUB_API_URL: expected")
     assert "p/w" not in str(raised.value)
-    with naming(cli_label), pytest.raises(InputError, match=r"^--github-api-url / GITHUB_API_URL: expected"):
+    with speaking(COMMAND_LINE), pytest.raises(InputError, match=r"^--github-api-url / GITHUB_API_URL: expected"):
         github_api(url, "https://github.com", in_workflow=False)
 
 

@@ -15,15 +15,13 @@ from iftrue_deploy.inputs import (
     BY_NAME,
     INPUTS,
     InputError,
-    cli_label,
-    naming,
     parse_api_url,
     parse_iftrue_token,
     parse_seconds,
     parse_token,
 )
-from iftrue_deploy.parsers import default_label
 from iftrue_deploy.quoting import url_without_userinfo as without_userinfo
+from iftrue_deploy.vocabulary import COMMAND_LINE, assign, either, label, runner, setting, speaking
 
 # action.yml's defaults that are GitHub expressions, which the code cannot share.
 EXPRESSION_DEFAULTS = {"github-token": "${{ github.token }}"}
@@ -80,23 +78,51 @@ def test_variables_are_iftrue_names_except_the_github_token() -> None:
     assert len({spec.variable for spec in INPUTS}) == len(INPUTS)
 
 
-def test_an_error_is_named_the_action_way_by_default_and_the_cli_way_inside_naming() -> None:
+def test_an_error_is_named_the_action_way_by_default_and_the_cli_way_inside_speaking() -> None:
     error = InputError("is-fix", "expected true or false, got 'maybe'")
     assert str(error) == "Input 'is-fix': expected true or false, got 'maybe'"
-    with naming(cli_label):
+    with speaking(COMMAND_LINE):
         assert str(error) == "--is-fix / IFTRUE_IS_FIX: expected true or false, got 'maybe'"
     assert str(error) == "Input 'is-fix': expected true or false, got 'maybe'"
     assert (error.name, error.problem) == ("is-fix", "expected true or false, got 'maybe'")
 
 
 def test_tunings_are_variables_in_the_action() -> None:
-    assert default_label("read-timeout") == "Variable IFTRUE_READ_TIMEOUT"
-    assert cli_label("retry-base-delay") == "--retry-base-delay / IFTRUE_RETRY_BASE_DELAY"
-    with naming(cli_label):
+    assert label("read-timeout") == "Variable IFTRUE_READ_TIMEOUT"
+    assert assign("read-timeout", "5") == "IFTRUE_READ_TIMEOUT=5"
+    with speaking(COMMAND_LINE):
+        assert label("retry-base-delay") == "--retry-base-delay / IFTRUE_RETRY_BASE_DELAY"
+        assert assign("read-timeout", "5") == "--read-timeout 5"
         assert (
             str(InputError("/x/event.json", "is not JSON", kind="Event file"))
             == "Event file '/x/event.json': is not JSON"
         )
+
+
+def test_every_setting_has_the_words_of_both_places() -> None:
+    for spec in INPUTS:
+        with speaking(COMMAND_LINE):
+            assert setting(spec.name) == label(spec.name) == f"--{spec.name} / {spec.variable}"
+            assert assign(spec.name, "x") == f"--{spec.name} x"
+        if spec.action_input:
+            assert (setting(spec.name), label(spec.name)) == (spec.name, f"Input '{spec.name}'")
+            assert assign(spec.name, "x") == f"{spec.name}: x"
+        else:
+            assert (setting(spec.name), label(spec.name)) == (spec.variable, f"Variable {spec.variable}")
+
+
+def test_runner_variables_are_the_flags_the_command_line_reads_and_nothing_else() -> None:
+    assert (runner("GITHUB_SHA"), runner("GITHUB_REF_NAME"), runner("GITHUB_ACTOR_ID")) == (
+        "GITHUB_SHA",
+        "GITHUB_REF_NAME",
+        "GITHUB_ACTOR_ID",
+    )
+    with speaking(COMMAND_LINE):
+        assert runner("GITHUB_SHA") == "--sha / GITHUB_SHA"
+        assert runner("GITHUB_REF_NAME") == "--git-ref / GITHUB_REF"  # the command line sets it from --git-ref
+        assert runner("GITHUB_ACTOR_ID") is None  # not read: never suggested
+        assert either("a sender in the event", runner("GITHUB_ACTOR_ID")) == "a sender in the event"
+    assert either("a", "b", None, "c") == "a, b or c"
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "-inf", "", "ten", "1e400"])

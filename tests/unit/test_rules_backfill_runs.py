@@ -13,10 +13,12 @@ from tests.unit.fake_github import BASE, OTHER, SHA, FakeGitHub
 from iftrue_deploy.client import describe_failure
 from iftrue_deploy.facts import RunFacts
 from iftrue_deploy.history import PastRuns, workflow_file
-from iftrue_deploy.inputs import cli_label, naming, parse_backfill_since, setting
+from iftrue_deploy.inputs import parse_backfill_since
 from iftrue_deploy.past_events import run_event
 from iftrue_deploy.settings import InputError, Settings
 from iftrue_deploy.trigger import TriggerFacts
+from iftrue_deploy.vocabulary import COMMAND_LINE, speaking
+from iftrue_deploy.vocabulary import assign as setting
 
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
 STARTED = datetime(2030, 1, 1, 12, 0, 0, 700000, tzinfo=UTC)
@@ -138,7 +140,7 @@ def test_runs_need_the_workflow() -> None:
 
 def test_a_setting_is_written_as_the_user_writes_it() -> None:
     assert setting("backfill-source", "runs") == "backfill-source: runs"
-    with naming(cli_label):
+    with speaking(COMMAND_LINE):
         assert setting("backfill-source", "runs") == "--backfill-source runs"
 
 

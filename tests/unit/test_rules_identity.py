@@ -167,7 +167,7 @@ def test_node_id_deployments_unknown_is_left_out_with_a_notice(github: FakeGitHu
     assert node_id(d, create=create) is None
     assert notices(d) == [
         "deployment_node_id is left out: GitHub Deployments could not be looked up "
-        "(set deployment-node-id, or give a github-token)."
+        "(set deployment-node-id, or give github-token)."
     ]
 
 

@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 import requests
 
 from ..interrupt import DELIVERY, Interrupted, TimeUp, deadline
+from ..vocabulary import setting
 from .answers import (
     MAX_ANSWER_BYTES,
     ReportError,
@@ -214,7 +215,7 @@ class IftrueClient:
             if isinstance(error, requests.exceptions.SSLError) and "CERTIFICATE_VERIFY_FAILED" in str(error):
                 raise ReportError(
                     f"the TLS certificate of {self._shown_url} was not accepted ({reason}); nothing was sent. "
-                    "If iftrue is reached through a corporate CA, set SSL_CERT_FILE to its certificate (see README)"
+                    "If iftrue is reached through a corporate CA, set REQUESTS_CA_BUNDLE to a bundle with it (see README)"
                 ) from None
             if isinstance(error, requests.exceptions.ReadTimeout):
                 return _TryAgain(f"the TLS handshake with {self._shown_url} did not complete; nothing was sent")
@@ -250,8 +251,8 @@ class IftrueClient:
         where = f"a redirect to {_quote(display_url(urljoin(self._url, location)))}" if location else "a redirect"
         return (
             f"iftrue answered HTTP {response.status_code} ({where}); the report does not follow redirects, "
-            "because a redirected POST can turn into a GET that records nothing. Set api-url to the address "
-            "iftrue answers on"
+            f"because a redirected POST can turn into a GET that records nothing. Set {setting('api-url')} to the "
+            "address iftrue answers on"
         )
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:

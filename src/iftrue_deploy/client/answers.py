@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from ..quoting import text_without_userinfo, url_without_userinfo
+from ..vocabulary import setting
 
 MAX_ANSWER_BYTES = 1024 * 1024
 MAX_QUOTE_BYTES = 1024
@@ -73,9 +74,9 @@ def _http_problem(status: int, text: str) -> str:
     message = _iftrue_message(text)
     hint = {
         400: "the record was rejected as invalid",
-        401: "the iftrue token was not accepted; check the iftrue-token secret",
+        401: f"the iftrue token was not accepted; check {setting('iftrue-token')}",
         403: "the iftrue token may not record deployments for this organization",
-        404: "the endpoint was not found; check api-url",
+        404: f"the endpoint was not found; check {setting('api-url')}",
         422: "the record was rejected as invalid",
         429: "iftrue is rate limiting",
         503: "iftrue is unavailable",

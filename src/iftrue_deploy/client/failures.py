@@ -68,7 +68,7 @@ def describe_failure(error: Exception, where: str | None = None) -> str:
         if "CERTIFICATE_VERIFY_FAILED" in str(error):
             return (
                 f"the TLS certificate of {where} was not accepted ({failure_reason(error)}); behind a corporate "
-                "CA, set SSL_CERT_FILE to its certificate (see README)"
+                "CA, set REQUESTS_CA_BUNDLE to a bundle with it (see README)"
             )
         return f"the TLS connection to {where} failed ({failure_reason(error)})"
     if isinstance(error, requests.exceptions.ReadTimeout):

@@ -19,6 +19,7 @@ from ..payload import subject
 from ..settings import InputError
 from ..status import NOT_FINAL_STATES, SUCCESSFUL_STATES
 from ..trigger import TriggerFacts
+from ..vocabulary import came_from, either, runner, setting
 from .because import INPUT, Derived, quoted, short
 from .lookups import Lookups
 
@@ -60,7 +61,10 @@ class Deployed:
             return Derived(trigger.sha, commit_origin(trigger))
         if trigger.ref:
             return Derived(self.lookups.resolve(trigger.ref).sha, f"the `ref` input {quoted(trigger.ref)}")
-        raise InputError("commit-id", "the event does not name a commit (no GITHUB_SHA); give commit-id or ref")
+        where = either("the event", runner("GITHUB_SHA"))
+        raise InputError(
+            "commit-id", f"no commit is named (not by {where}); give {setting('commit-id')} or {setting('ref')}"
+        )
 
     @property
     def commit_id(self) -> str:
@@ -238,4 +242,4 @@ def commit_origin(trigger: TriggerFacts) -> str:
         return f"the commit of tag {quoted(trigger.release.tag)}"
     if trigger.deployment_id is not None:
         return f"the commit of deployment {trigger.deployment_id}"
-    return "GITHUB_SHA"
+    return came_from("GITHUB_SHA")

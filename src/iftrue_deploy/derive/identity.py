@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..quoting import quoted
 from ..settings import FieldOverrides, InputError
 from ..status import GITHUB_STATE, ApiStatus
+from ..vocabulary import assign, came_from, either, runner, setting
 from .because import INPUT, Derived, short
 from .deployed import Deployed
 
@@ -16,8 +17,11 @@ def repository_url(given: FieldOverrides, deployed: Deployed) -> Derived[str]:
     if trigger.repository_url:
         return Derived(trigger.repository_url, "the event's `repository.html_url`")
     if trigger.runner_repository_url:
-        return Derived(trigger.runner_repository_url, "GITHUB_SERVER_URL/GITHUB_REPOSITORY")
-    raise InputError("repository-url", "could not be derived (no repository in the event or GITHUB_REPOSITORY); set it")
+        return Derived(
+            trigger.runner_repository_url, f"{came_from('GITHUB_SERVER_URL')}/{came_from('GITHUB_REPOSITORY')}"
+        )
+    where = either("the event", runner("GITHUB_REPOSITORY"))
+    raise InputError("repository-url", f"could not be derived (no repository in {where}); set it")
 
 
 def member_id(given: FieldOverrides, deployed: Deployed) -> Derived[str]:
@@ -27,7 +31,8 @@ def member_id(given: FieldOverrides, deployed: Deployed) -> Derived[str]:
         return Derived(deployed.trigger.sender_id, "the event's `sender.id`")
     if deployed.trigger.actor_id:
         return Derived(deployed.trigger.actor_id, "GITHUB_ACTOR_ID")
-    raise InputError("member-id", "could not be derived (no sender in the event and no GITHUB_ACTOR_ID); set it")
+    where = either("sender in the event", runner("GITHUB_ACTOR_ID"))
+    raise InputError("member-id", f"could not be derived (no {where}); set it")
 
 
 def deployment_node_id(
@@ -64,12 +69,12 @@ def deployment_node_id(
     if lookups.deployments is None:
         lookups.notes.notice(
             "deployment_node_id is left out: GitHub Deployments could not be looked up "
-            "(set deployment-node-id, or give a github-token)."
+            f"(set {setting('deployment-node-id')}, or give {setting('github-token')})."
         )
         return Derived(None, "left out: " + lookups.unknown(f"the deployments in {quoted(environment)}"))
     lookups.notes.notice(
         f"No GitHub Deployment was found for commit {short(commit)} in environment "
         f"{quoted(environment)}; deployment_node_id is left out "
-        "(set create-github-deployment: true to create one)."
+        f"(set {assign('create-github-deployment', 'true')} to create one)."
     )
     return Derived(None, f"left out: no GitHub Deployment of the commit in {quoted(environment)}")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..trigger import TriggerFacts
+from ..vocabulary import setting
 from .lookups import Lookups
 
 EVERY_TYPE = frozenset({"*"})
@@ -32,7 +33,7 @@ def twin_skip(trigger: TriggerFacts, lookups: Lookups) -> str | None:
             "This `published` event is for a full release, which GitHub also sends as `released`, and "
             "the workflow's release types could not be read; nothing was reported, so that the release "
             "is not counted twice. Run the workflow on `release: types: [released]` (and `prereleased` "
-            "for prereleases), or give commit-id to report this event."
+            f"for prereleases), or give {setting('commit-id')} to report this event."
         )
     if types is EVERY_TYPE or "released" in types:
         return (

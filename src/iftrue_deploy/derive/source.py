@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..settings import FieldOverrides, InputError
+from ..vocabulary import came_from, either, runner, setting
 from .because import INPUT, Derived, quoted, short
 from .deployed import Deployed
 from .describe import commits, compared
@@ -30,7 +31,7 @@ def pull_request_number(given: FieldOverrides, deployed: Deployed) -> Derived[in
                 return Derived(int(match.group(1)), f"{kind} subject {quoted(shown)}")
     deployed.lookups.notes.warn(
         f"No pull request was found for commit {short(deployed.commit_id)}; pull_request_number is 0. "
-        "Set pull-request-number to report one."
+        f"Set {setting('pull-request-number')} to report one."
     )
     return Derived(0, f"none found: {found.reason}")
 
@@ -54,10 +55,11 @@ def branch(given: FieldOverrides, deployed: Deployed) -> Derived[str]:
         # a tag is no branch: the repository's default is the best guess
         return Derived(trigger.default_branch, "the repository's default branch (a tag was pushed)")
     if trigger.ref_name:
-        return Derived(trigger.ref_name, "GITHUB_REF_NAME")
+        return Derived(trigger.ref_name, came_from("GITHUB_REF_NAME"))
     if trigger.default_branch:
         return Derived(trigger.default_branch, "the repository's default branch")
-    raise InputError("branch", "could not be derived (no pull request, pushed branch or GITHUB_REF_NAME); set it")
+    where = either("pull request", "pushed branch", runner("GITHUB_REF_NAME"))
+    raise InputError("branch", f"could not be derived (no {where}); set it")
 
 
 def branch_origin(deployed: Deployed) -> str:

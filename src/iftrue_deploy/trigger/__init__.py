@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import payload as p
 from ..settings import RunnerEnv
+from ..vocabulary import setting
 from .events import adapter_for, context
 from .facts import Previous, Push, Release, Span, TriggerFacts
 
@@ -39,7 +40,7 @@ def read_trigger(
         return replace(
             facts,
             skip=f"The run is about an open pull request ({runner.ref}), not a deployment; nothing was "
-            "reported (give ref or commit-id to report what was deployed).",
+            f"reported (give {setting('ref')} or {setting('commit-id')} to report what was deployed).",
         )
     return facts
 

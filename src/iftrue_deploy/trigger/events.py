@@ -11,6 +11,7 @@ from ..facts import PullRequestFacts, parse_timestamp
 from ..quoting import quoted
 from ..settings import RunnerEnv
 from ..status import NOT_FINAL_STATES, from_deployment_state, from_run
+from ..vocabulary import setting
 from .facts import Push, Release, Span, TriggerFacts
 
 # GitHub's push payload lists at most this many commits; at the cap the list is incomplete.
@@ -145,7 +146,7 @@ def not_final(state: str) -> str:
         return (
             f"The deployment status is {quoted(state)}, not final; nothing was reported: iftrue cannot change a "
             "record once sent, so each status would count as one more deployment. Run on final states "
-            "only (success, failure, error), or give the status input to report this one."
+            f"only (success, failure, error), or set {setting('status')} to report this one."
         )
     return f"The deployment status is {quoted(state)}, which is not a deployment outcome; nothing was reported."
 

@@ -6,6 +6,7 @@
     python3 dev.py lint     # set up, then every linter CI runs (.ci/lint)
     python3 dev.py setup    # only the set-up
     python3 dev.py lock     # rewrite portable/requirements.txt from requirements.txt, with hashes
+    python3 dev.py mutate   # set up, then mutation testing (.ci/mutation.py; a module: derive/source.py)
 
 The set-up is a virtual environment in `.venv` with requirements.txt, requirements-dev.txt and
 this package (editable) installed; it is redone only when one of those files changes, so a second
@@ -179,6 +180,12 @@ def lint() -> int:
     return subprocess.run([bash, ".ci/lint"], cwd=ROOT, env=venv_env(), check=False).returncode
 
 
+def mutate(arguments: list[str]) -> int:
+    """Mutation testing with mutmut, one module at a time (.ci/mutation.py says how)."""
+    command = [str(venv_python()), str(ROOT / ".ci" / "mutation.py"), *arguments]
+    return subprocess.run(command, cwd=ROOT, env=venv_env(), check=False).returncode
+
+
 def lock() -> int:
     """portable/requirements.txt: requirements.txt's pins with the SHA-256 of every file PyPI has."""
     lines = [
@@ -209,7 +216,7 @@ def lock() -> int:
 
 
 def main(argv: list[str]) -> int:
-    commands = ("setup", "demo", "test", "lint", "lock")
+    commands = ("setup", "demo", "test", "lint", "lock", "mutate")
     if not argv or argv[0] not in commands:
         print(__doc__, file=sys.stderr)
         return 2
@@ -223,6 +230,8 @@ def main(argv: list[str]) -> int:
         return pytest(arguments)
     if command == "lint":
         return lint()
+    if command == "mutate":
+        return mutate(arguments)
     return 0
 
 

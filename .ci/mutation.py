@@ -186,7 +186,7 @@ def main(argv: list[str]) -> int:
         score = mutate(path, arguments.jobs)
         scores.append(score)
         print(row(score), flush=True)
-    REPORT.write_text(report(scores))
+        REPORT.write_text(report(scores))  # after each module: a stopped run keeps what it found
     print(f"mutate: {sum(s.killed for s in scores)} of {sum(s.total for s in scores)} mutants killed; {REPORT}")
     weak = [score.module for score in scores if score.percent < arguments.fail_under]
     if weak:

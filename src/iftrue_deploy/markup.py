@@ -40,7 +40,7 @@ def link(label: str, url: str | None) -> str:
         parts = urlsplit(url.strip())
     except ValueError:
         return cell(label)
-    host = parts.netloc.rsplit("@", 1)[-1]
+    host = parts.netloc.rpartition("@")[2]
     if parts.scheme.lower() not in ("http", "https") or not host:
         return cell(label)
     address = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))

@@ -281,6 +281,14 @@ def test_workflow_run_still_running_is_no_deployment() -> None:
     facts = read_trigger(event_payload("workflow_run-requested"), runner("workflow_run"))
     assert facts.skip is not None and "has not completed" in facts.skip
     assert facts.span is None
+    assert facts.status == "in_progress"  # no conclusion yet: the run is still going
+
+
+def test_workflow_run_completed_without_a_conclusion_succeeded() -> None:
+    payload = variant("workflow_run-completed-success", "workflow_run", "conclusion", value=None)
+    facts = read_trigger(payload, runner("workflow_run"))
+    assert facts.status == "succes"
+    assert facts.no_outcome is None
 
 
 @pytest.mark.parametrize(("conclusion", "status"), [("failure", "fail"), ("timed_out", "fail"), ("neutral", "succes")])

@@ -29,7 +29,7 @@ def changelog(given: FieldOverrides, deployed: Deployed) -> str | None:
     body = trigger.release.body if trigger.release is not None else None
     if body and body.strip():
         return cap(body, CHANGELOG_CAP)
-    subjects: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()  # pragma: no mutate (None is as empty: only its truth is read unless set)
     comparison = deployed.comparison
     if trigger.push is not None and deployed.push_lists_every_commit:
         subjects = trigger.push.subjects

@@ -81,6 +81,7 @@ class Received:
     headers: dict[str, str]
     body: Any
     answered: int
+    client_port: int = 0  # the client's end of the connection: a new port is a new connection
 
 
 class IftrueStandIn:
@@ -92,6 +93,10 @@ class IftrueStandIn:
         self.faults: list[Fault] = []
         # Set when a request arrives, before it is answered (a test can signal the client then).
         self.arrived = threading.Event()
+        # Seconds between answering a request that asked for "Connection: close" and closing that
+        # connection, as a busy server takes (and without saying "close" in the answer: HTTP/1.1
+        # lets a server leave that out).
+        self.close_after = 0.0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -186,8 +191,10 @@ class IftrueStandIn:
                         self.close_connection = True
                     return
                 status, answer = standin.handle(self.path, headers, body)
-                standin.requests.append(Received(headers, body, status))
+                standin.requests.append(Received(headers, body, status, self.client_address[1]))
                 self.answer(status, json.dumps(answer).encode())
+                if self.close_connection and standin.close_after:
+                    time.sleep(standin.close_after)
 
         return Handler
 

@@ -131,7 +131,7 @@ class IftrueClient:
             "Content-Type": "application/json",
             "Accept": "application/json",
             "Accept-Encoding": "identity",
-            # A fresh connection per attempt: a stale kept-alive one would fail after "sending".
+            # A fresh connection per attempt (transport.py makes sure of it), closed after its answer.
             "Connection": "close",
             "User-Agent": "iftrue-deploy-action",
         }

@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import PoolManager, ProxyManager
+
+if TYPE_CHECKING:
+    from urllib3._base_connection import BaseHTTPConnection
 
 _IDLE, _CONNECTING, _SENDING = "idle", "connecting", "sending"
 _stage: ContextVar[str] = ContextVar("iftrue_request_stage", default=_IDLE)
@@ -34,11 +37,24 @@ class _StageMarkingHTTPSConnection(_StageMarkingConnection, HTTPSConnection):
     pass
 
 
-class _Pool(HTTPConnectionPool):
+class _OneRequestPerConnectionPool(HTTPConnectionPool):
+    """Closes a connection once its request is done, so that every request (each attempt of every
+    record) connects anew. Kept, the connection could be closing on the server's side: the request
+    asks for "Connection: close", a server honours it a moment after answering and need not say so
+    in the answer (which is all urllib3 reads), and a request sent on it in that moment breaks
+    after "sending", as a deployment that may have been recorded."""
+
+    def _put_conn(self, conn: BaseHTTPConnection | None) -> None:
+        if conn is not None:
+            conn.close()
+        super()._put_conn(conn)
+
+
+class _Pool(_OneRequestPerConnectionPool):
     ConnectionCls = _StageMarkingConnection
 
 
-class _HTTPSPool(HTTPSConnectionPool):
+class _HTTPSPool(_OneRequestPerConnectionPool, HTTPSConnectionPool):
     ConnectionCls = _StageMarkingHTTPSConnection
 
 

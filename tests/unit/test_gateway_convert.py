@@ -89,6 +89,7 @@ def test_a_pull_request_as_the_api_describes_it() -> None:
         commits=3,
         html_url="https://github.com/octocat/Hello-World/pull/1347",
     )
+    assert pull_request(raw, with_commits=False).commits is None  # a listing does not carry it
 
 
 def test_a_listed_pull_request_has_no_commit_count_and_labels_are_lower_case() -> None:
@@ -172,9 +173,10 @@ def test_a_get_is_asked_again_at_once_even_if_a_5xx_says_retry_after(github: Git
 def test_other_refusals_and_other_methods_are_not_asked_again(github: GitHubStandIn) -> None:
     github.fail("/rate_limit", 403, times=1)
     assert get(github).status == 403
-    github.fail("/rate_limit", 502, times=5, method="POST")
-    assert get(github, "POST").status == 502
-    assert github.count(path_contains="/rate_limit") == 2
+    for method in ("POST", "PUT"):
+        github.fail("/rate_limit", 502, times=5, method=method)
+        assert get(github, method).status == 502
+    assert github.count(path_contains="/rate_limit") == 3
 
 
 def test_a_get_whose_answer_broke_off_is_not_asked_again(github: GitHubStandIn) -> None:

@@ -16,19 +16,19 @@ if TYPE_CHECKING:
 
 
 def quick_retry() -> Retry:
+    # The "no mutate" marks: total only caps what connect + status allow already; a wait's length
+    # could only be told by a timed test; None is as false as False to urllib3.
     return Retry(
-        total=2,
+        total=2,  # pragma: no mutate
         connect=1,
         read=0,  # a read that failed may have been served: don't repeat it blindly
         status=1,
         status_forcelist=(500, 502, 503, 504),
         allowed_methods=frozenset({"GET"}),
-        # pragma: no mutate start (how long a second retry waits: only a timed test could tell)
-        backoff_factor=0.3,
-        backoff_max=2.0,
-        # pragma: no mutate end
-        respect_retry_after_header=False,
-        raise_on_status=False,
+        backoff_factor=0.3,  # pragma: no mutate
+        backoff_max=2.0,  # pragma: no mutate
+        respect_retry_after_header=False,  # pragma: no mutate
+        raise_on_status=False,  # pragma: no mutate
     )
 
 

@@ -1,0 +1,233 @@
+"""The iftrue client in this process, against the iftrue stand-in over real HTTP: what it sends,
+what it retries and how long it waits, and the message for each way a report can fail (the same
+rules as tests/e2e/test_iftrue_faults.py, which runs the whole action; here mutation testing can
+see them)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+
+import pytest
+from tests.conftest import IFTRUE_TOKEN
+from tests.standins.iftrue import Fault, IftrueStandIn
+
+from iftrue_deploy.client import IftrueClient, ReportError, RetryPolicy
+
+RECORD = {
+    "title": "Déploiement ✓",
+    "branch": "main",
+    "commit_id": "a" * 40,
+    "repository_url": "https://github.com/o/r",
+    "member_id": "1",
+    "pull_request_number": 0,
+}
+MAY_HAVE_BEEN_RECORDED = (
+    "it may have been recorded, and it was not sent again because iftrue has no idempotency key and a "
+    "retry could record it twice. Check iftrue before re-running this job"
+)
+
+
+class Client:
+    """An IftrueClient whose waits and log lines are kept instead of slept and printed."""
+
+    def __init__(self, url: str, **kwargs: object) -> None:
+        self.waits: list[float] = []
+        self.lines: list[str] = []
+        self.client = IftrueClient(url, IFTRUE_TOKEN, sleep=self.waits.append, log=self.lines.append, **kwargs)  # type: ignore[arg-type]
+
+    def send(self) -> tuple[dict[str, object], int]:
+        sent = self.client.send(RECORD)
+        return sent.response, sent.attempts
+
+    def error(self) -> str:
+        with pytest.raises(ReportError) as error:
+            self.client.send(RECORD)
+        return str(error.value)
+
+
+@pytest.fixture
+def iftrue() -> Iterator[IftrueStandIn]:
+    standin = IftrueStandIn(IFTRUE_TOKEN).start()
+    yield standin
+    standin.stop()
+
+
+def test_the_record_goes_as_json_with_the_token_on_a_connection_of_its_own(iftrue: IftrueStandIn) -> None:
+    response, attempts = Client(iftrue.url + "/").send()
+    assert attempts == 1 and response["title"] == "Déploiement ✓" and response["id"]
+    assert iftrue.records == [RECORD]
+    headers = iftrue.requests[0].headers
+    assert headers["Authorization"] == f"Bearer {IFTRUE_TOKEN}"
+    assert (headers["Content-Type"], headers["Accept"], headers["Connection"]) == (
+        "application/json",
+        "application/json",
+        "close",
+    )
+    assert headers["User-Agent"] == "iftrue-deploy-action"
+    assert headers["Accept-Encoding"] == "identity"
+
+
+def test_an_unavailable_iftrue_is_asked_again_with_a_doubling_back_off(iftrue: IftrueStandIn) -> None:
+    iftrue.faults += [Fault(503), Fault(503), Fault(503)]
+    client = Client(iftrue.url)
+    assert client.send()[1] == 4
+    assert len(iftrue.records) == 1
+    assert [0.5 <= client.waits[0] <= 1, 1 <= client.waits[1] <= 2, 2 <= client.waits[2] <= 4] == [True] * 3
+    assert client.lines[1] == (
+        f"iftrue: iftrue answered HTTP 503 (iftrue is unavailable): Service Unavailable; "
+        f"retrying in {client.waits[1]:.1f} s (attempt 3 of 5)"
+    )
+
+
+def test_the_back_off_stops_growing_at_its_longest(iftrue: IftrueStandIn) -> None:
+    iftrue.faults += [Fault(503)] * 3
+    client = Client(iftrue.url, policy=RetryPolicy(attempts=5, base_delay=4.0, max_delay=5.0, budget=60.0))
+    client.send()
+    assert all(2.5 <= wait <= 5.0 for wait in client.waits[1:]), client.waits
+
+
+def test_retry_after_is_the_wait(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(429, b'{"message": "Too Many Requests"}', {"Retry-After": "7"}))
+    client = Client(iftrue.url)
+    assert client.send()[1] == 2
+    assert client.waits == [7.0]
+    assert client.lines == [
+        "iftrue: iftrue answered HTTP 429 (iftrue is rate limiting): Too Many Requests; retrying in 7.0 s "
+        "(attempt 2 of 5)"
+    ]
+
+
+def test_a_retry_after_past_the_budget_ends_the_retries(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(429, b'{"message": "slow down"}', {"Retry-After": "61"}))
+    client = Client(iftrue.url)
+    assert client.error() == (
+        "iftrue answered HTTP 429 (iftrue is rate limiting): slow down; gave up after 1 attempt(s); "
+        "nothing was recorded"
+    )
+    assert client.waits == []
+
+
+def test_the_waits_together_stay_within_the_budget(iftrue: IftrueStandIn) -> None:
+    iftrue.faults += [Fault(503, b"{}", {"Retry-After": "30"})] * 3
+    client = Client(iftrue.url)
+    assert client.error().endswith("gave up after 3 attempt(s); nothing was recorded")
+    assert client.waits == [30.0, 30.0]
+
+
+def test_retries_are_bounded(iftrue: IftrueStandIn) -> None:
+    iftrue.faults += [Fault(503, b"")] * 9
+    client = Client(iftrue.url)
+    assert client.error() == (
+        "iftrue answered HTTP 503 (iftrue is unavailable); gave up after 5 attempt(s); nothing was recorded"
+    )
+    assert len(iftrue.requests) == 5 and len(client.waits) == 4
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "expected"),
+    [
+        (400, b'{"error": "bad"}', "iftrue answered HTTP 400 (the record was rejected as invalid): bad"),
+        (
+            401,
+            b'{"message": "Unauthorized"}',
+            "iftrue answered HTTP 401 (the iftrue token was not accepted; check the iftrue-token secret): Unauthorized",
+        ),
+        (
+            403,
+            b'{"detail": "no"}',
+            "iftrue answered HTTP 403 (the iftrue token may not record deployments for this organization): no",
+        ),
+        (404, b"Cannot POST", "iftrue answered HTTP 404 (the endpoint was not found; check api-url): Cannot POST"),
+        (
+            422,
+            b'{"errors": [{"field": "title"}]}',
+            'iftrue answered HTTP 422 (the record was rejected as invalid): [{"field": "title"}]',
+        ),
+        (418, b'["teapot"]', 'iftrue answered HTTP 418 (unexpected answer): ["teapot"]'),
+        (409, b"", "iftrue answered HTTP 409 (unexpected answer)"),
+    ],
+)
+def test_a_refusal_is_not_retried_and_says_what_iftrue_said(
+    iftrue: IftrueStandIn, status: int, body: bytes, expected: str
+) -> None:
+    iftrue.faults.append(Fault(status, body))
+    assert Client(iftrue.url).error() == expected
+    assert len(iftrue.requests) == 1
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_server_error_is_not_retried_because_it_may_have_been_recorded(iftrue: IftrueStandIn, status: int) -> None:
+    iftrue.faults.append(Fault(status, b'{"message": "boom"}'))
+    assert Client(iftrue.url).error() == (
+        f"iftrue answered HTTP {status} (a server or gateway error): boom; {MAY_HAVE_BEEN_RECORDED}"
+    )
+    assert len(iftrue.requests) == 1
+
+
+def test_a_redirect_is_not_followed_and_says_where(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(301, b"", {"Location": "/v2/deployment"}))
+    assert Client(iftrue.url).error() == (
+        f"iftrue answered HTTP 301 (a redirect to {iftrue.url}/v2/deployment); the report does not follow "
+        "redirects, because a redirected POST can turn into a GET that records nothing. Set api-url to the "
+        "address iftrue answers on"
+    )
+    iftrue.faults.append(Fault(302, b""))
+    assert Client(iftrue.url).error().startswith("iftrue answered HTTP 302 (a redirect); the report does not")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"OK", "iftrue answered HTTP 201 with a body that is not JSON ('OK'); the deployment was probably recorded"),
+        (b"[1]", "iftrue answered HTTP 201 with unexpected JSON: '[1]'"),
+    ],
+)
+def test_a_success_without_a_json_object_says_so(iftrue: IftrueStandIn, body: bytes, expected: str) -> None:
+    iftrue.faults.append(Fault(201, body))
+    assert Client(iftrue.url).error().startswith(expected)
+
+
+def test_a_success_answer_past_1_mib_is_not_read_further(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(201, b'{"id": "@PAD@"}', pad=2 * 1024 * 1024))
+    assert Client(iftrue.url).error() == (
+        "iftrue answered HTTP 201 with more than 1024 KiB; the deployment was probably recorded, but its id "
+        "is unknown. Check iftrue before re-running this job"
+    )
+
+
+def test_a_refused_connection_is_retried_as_nothing_was_sent() -> None:
+    closed = socket.create_server(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    client = Client(f"http://user:secret@127.0.0.1:{port}")
+    assert client.error() == (
+        f"could not connect to http://127.0.0.1:{port}/v1/organization/deployment (connection refused); "
+        "gave up after 5 attempt(s); nothing was recorded"
+    )
+    assert len(client.waits) == 4
+
+
+def test_a_connection_closed_after_sending_is_not_retried(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(kind="close"))
+    assert Client(iftrue.url).error() == (
+        f"the connection to iftrue broke after the deployment was sent (RemoteDisconnected); {MAY_HAVE_BEEN_RECORDED}"
+    )
+    assert len(iftrue.requests) == 1
+
+
+def test_no_answer_in_time_after_sending_is_not_retried(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(kind="delay", delay=1.0))
+    assert Client(iftrue.url, read_timeout=0.2).error() == (
+        f"iftrue did not answer within 0.2 s after the deployment was sent; {MAY_HAVE_BEEN_RECORDED}"
+    )
+
+
+def test_a_trickled_answer_ends_at_the_report_deadline(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(201, b'{"id": "' + b"x" * 200 + b'"}', kind="trickle", delay=0.05))
+    assert Client(iftrue.url, report_deadline=0.6).error() == (
+        f"iftrue did not finish answering within 0.6 s (the limit for the whole report) after the deployment "
+        f"was sent; {MAY_HAVE_BEEN_RECORDED}"
+    )
+    assert json.loads(json.dumps(iftrue.records)) == []

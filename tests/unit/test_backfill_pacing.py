@@ -78,6 +78,12 @@ def test_a_far_reset_stops_the_backfill() -> None:
         clock.pacer().refused(NOW + MAX_PAUSE + 60)
 
 
+def test_the_longest_pause_is_told_in_minutes() -> None:
+    clock = Clock()
+    with pytest.raises(RateLimited, match=r"longer than a backfill waits \(45 min\)$"):
+        RateLimitPacer(clock.lines.append, clock.sleep, lambda: clock.now, max_pause=45 * 60).before(0, NOW + 3600)
+
+
 def test_a_reset_exactly_the_longest_pause_away_is_waited_out() -> None:
     clock = Clock()
     clock.pacer().refused(NOW + MAX_PAUSE - 1)  # and the second of margin

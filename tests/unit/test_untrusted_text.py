@@ -132,6 +132,7 @@ def test_a_link_to_plain_http_and_without_an_address() -> None:
     assert link("Run *7*", None) == "Run \\*7\\*"
     assert link("Run *7*", "") == "Run \\*7\\*"
     assert link("x", "https://") == "x"  # no host
+    assert link("Run *7*", "https://[::1/x") == "Run \\*7\\*"  # not a URL at all
 
 
 def test_a_link_keeps_only_the_host_after_the_last_at_sign() -> None:

@@ -183,3 +183,9 @@ def test_a_summary_already_full_gets_nothing_more(tmp_path: Path) -> None:
     commands.add_summary("| a row that does not fit |\n")
     commands.add_summary("x\n")
     assert summary.read_bytes() == b"x" * (SUMMARY_LIMIT - 10)
+
+
+def test_a_lone_surrogate_in_the_summary_is_replaced(tmp_path: Path) -> None:
+    summary = tmp_path / "summary"
+    WorkflowCommands(summary_path=str(summary), stream=io.StringIO()).add_summary("| a\ud800b |\n")
+    assert summary.read_bytes() == b"| a?b |\n"

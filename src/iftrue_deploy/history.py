@@ -21,6 +21,7 @@ DEPLOYMENT_PREFIX = "deployment:"
 BASE_CHECKS = 2
 FINAL_STATES = {"success": "success", "inactive": "success", "failure": "failure", "error": "error"}
 EXPECTED = "expected a date YYYY-MM-DD, a tag or deployment:<id>"
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def past_releases(facts: GitHubFacts, since: str) -> list[PastRelease]:
     cutoff = cutoff_date(since)
     newer: list[ReleaseFacts] = []
     base: ReleaseFacts | None = None
-    found_tag = False
+    found_tag = False  # pragma: no mutate (None is as false: only its truth is read)
     for release in facts.all_releases():  # newest first
         if release.draft or release.prerelease or release.published_at is None:
             continue
@@ -88,7 +89,7 @@ def past_releases(facts: GitHubFacts, since: str) -> list[PastRelease]:
         newer.append(release)
     if cutoff is None and not found_tag:
         raise no_such_tag(since)
-    newer.sort(key=lambda r: (r.published_at or datetime.min.replace(tzinfo=UTC), r.id))
+    newer.sort(key=lambda r: (r.published_at or EARLIEST, r.id))  # (EARLIEST: for the types; none is undated)
     result: list[PastRelease] = []
     previous = base
     for release in newer:
@@ -119,7 +120,7 @@ class PastDeployments:
                 before = deployment.created_at is not None and cutoff is not None and deployment.created_at < cutoff
             if not before:
                 newer.append(deployment)
-            elif len(older) < BASE_CHECKS:
+            elif len(older) < BASE_CHECKS:  # pragma: no mutate (`<=` too: the loop ends at BASE_CHECKS)
                 older.append(deployment)
             if len(older) >= BASE_CHECKS:
                 break

@@ -8,12 +8,16 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from tests.conftest import IFTRUE_TOKEN
 from tests.standins.iftrue import Fault, IftrueStandIn
+from tests.tls import make_ca
 
-from iftrue_deploy.client import IftrueClient, ReportError, RetryPolicy
+from iftrue_deploy.client import IftrueClient, ReportError, RetryPolicy, new_session
+from iftrue_deploy.client.answers import MAX_ANSWER_BYTES, MAX_QUOTE_BYTES, capped
+from iftrue_deploy.interrupt import DELIVERY
 
 RECORD = {
     "title": "Déploiement ✓",
@@ -201,7 +205,7 @@ def test_a_refused_connection_is_retried_as_nothing_was_sent() -> None:
     closed = socket.create_server(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()
-    client = Client(f"http://user:secret@127.0.0.1:{port}")
+    client = Client(f"http://user:secret@127.0.0.1:{port}/")
     assert client.error() == (
         f"could not connect to http://127.0.0.1:{port}/v1/organization/deployment (connection refused); "
         "gave up after 5 attempt(s); nothing was recorded"
@@ -231,3 +235,73 @@ def test_a_trickled_answer_ends_at_the_report_deadline(iftrue: IftrueStandIn) ->
         f"was sent; {MAY_HAVE_BEEN_RECORDED}"
     )
     assert json.loads(json.dumps(iftrue.records)) == []
+
+
+def test_what_reached_iftrue_is_what_a_cancel_would_report(iftrue: IftrueStandIn) -> None:
+    DELIVERY.reset()
+    response, _ = Client(iftrue.url).send()
+    iftrue.faults.append(Fault(201, b'{"title": "no id"}'))
+    Client(iftrue.url).send()
+    assert DELIVERY.recorded == [response["id"], "(no id)"]
+    assert DELIVERY.in_flight is False
+    assert DELIVERY.describe() == f"iftrue had already recorded 2 deployment(s) (last id(s): {response['id']}, (no id))"
+    iftrue.faults.append(Fault(500))
+    Client(iftrue.url).error()
+    assert len(DELIVERY.recorded) == 2
+    DELIVERY.reset()
+
+
+def test_the_body_is_utf_8_as_written(iftrue: IftrueStandIn) -> None:
+    Client(iftrue.url).send()
+    assert iftrue.requests[0].headers["Content-Length"] == str(len(json.dumps(RECORD, ensure_ascii=False).encode()))
+
+
+def test_the_session_given_is_the_one_used(iftrue: IftrueStandIn) -> None:
+    session = new_session()
+    session.headers["X-Session"] = "mine"
+    Client(iftrue.url, session=session).send()
+    assert iftrue.requests[0].headers["X-Session"] == "mine"
+
+
+def test_an_answer_of_exactly_1_mib_is_read_whole(iftrue: IftrueStandIn) -> None:
+    body = b'{"id": "' + b"x" * (MAX_ANSWER_BYTES - 10) + b'"}'
+    assert len(body) == MAX_ANSWER_BYTES
+    iftrue.faults.append(Fault(201, body))
+    response, _ = Client(iftrue.url).send()
+    assert len(str(response["id"])) == MAX_ANSWER_BYTES - 10
+
+
+def test_an_endless_answer_is_not_read_past_1_mib(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(201, kind="endless"))
+    assert Client(iftrue.url, report_deadline=20).error().startswith("iftrue answered HTTP 201 with more than 1024 KiB")
+
+
+def test_http_300_is_a_redirect_not_a_success(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(300, b'{"id": "x"}'))
+    assert Client(iftrue.url).error().startswith("iftrue answered HTTP 300 (a redirect); the report does not follow")
+
+
+def test_a_refusal_that_is_not_utf_8_is_still_quoted(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(400, b'{"message": "caf\xe9"}'))
+    assert Client(iftrue.url).error() == "iftrue answered HTTP 400 (the record was rejected as invalid): caf\ufffd"
+
+
+def test_a_certificate_not_trusted_is_named_with_the_fix(tmp_path: Path) -> None:
+    ca = make_ca(tmp_path)
+    standin = IftrueStandIn(IFTRUE_TOKEN, tls=ca.server).start()
+    try:
+        message = Client(standin.url + "/").error()
+    finally:
+        standin.stop()
+    assert message.startswith(f"the TLS certificate of {standin.url}/v1/organization/deployment was not accepted (")
+    assert message.endswith(
+        "); nothing was sent. If iftrue is reached through a corporate CA, set SSL_CERT_FILE to its certificate (see README)"
+    )
+    assert standin.requests == []
+
+
+def test_an_endless_refusal_is_quoted_from_its_start(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(400, kind="endless"))
+    assert Client(iftrue.url, report_deadline=20).error() == (
+        "iftrue answered HTTP 400 (the record was rejected as invalid): " + capped("{" + "x" * 2048, MAX_QUOTE_BYTES)
+    )

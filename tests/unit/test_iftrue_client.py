@@ -11,12 +11,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from tests.conftest import IFTRUE_TOKEN
 from tests.standins.iftrue import Fault, IftrueStandIn
 from tests.tls import make_ca
 
 from iftrue_deploy.client import IftrueClient, ReportError, RetryPolicy, new_session
-from iftrue_deploy.client.answers import MAX_ANSWER_BYTES, MAX_QUOTE_BYTES, capped
+from iftrue_deploy.client.answers import (
+    MAX_ANSWER_BYTES,
+    MAX_QUOTE_BYTES,
+    _never_connected,
+    _reason,
+    capped,
+    display_url,
+)
 from iftrue_deploy.interrupt import DELIVERY
 
 RECORD = {
@@ -305,3 +313,93 @@ def test_an_endless_refusal_is_quoted_from_its_start(iftrue: IftrueStandIn) -> N
     assert Client(iftrue.url, report_deadline=20).error() == (
         "iftrue answered HTTP 400 (the record was rejected as invalid): " + capped("{" + "x" * 2048, MAX_QUOTE_BYTES)
     )
+
+
+# How each way a connection fails is named in a message, from the error's own text.
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Failed to establish a new connection: [Errno 111] Connection refused", "connection refused"),
+        ("[Errno -2] Name or service not known", "host name not found"),
+        ("[Errno 8] nodename nor servname provided, or not known", "host name not found"),
+        ("NameResolutionError(\"Failed to resolve 'iftrue.invalid'\")", "host name not found"),
+        (
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain (_ssl.c:1006)",
+            "certificate verify failed: self-signed certificate in certificate chain",
+        ),
+        ("[SSL: CERTIFICATE_VERIFY_FAILED] (_ssl.c:1006)", "certificate verify failed"),
+        ("('Connection aborted.', ConnectionResetError(104, 'Connection reset by peer'))", "ConnectionResetError"),
+        ("IncompleteRead(10 bytes read, 5 more expected)", "IncompleteRead"),
+        ("[Errno 32] BrokenPipeError: Broken pipe", "BrokenPipe"),
+        (
+            "Max retries exceeded with url: https://user:pw@proxy.example/  (odd)",
+            "Max retries exceeded with url: https://proxy.example/ (odd)",
+        ),
+    ],
+)
+def test_a_failed_connection_is_named_in_a_few_words(text: str, reason: str) -> None:
+    assert _reason(requests.exceptions.ConnectionError(text)) == reason
+
+
+def test_an_error_without_text_is_named_by_its_kind() -> None:
+    assert _reason(requests.exceptions.ConnectionError()) == "ConnectionError"
+
+
+@pytest.mark.parametrize(
+    ("error", "never"),
+    [
+        (requests.exceptions.ConnectTimeout("timed out"), True),
+        (requests.exceptions.ConnectionError("NewConnectionError('refused')"), True),
+        (requests.exceptions.ConnectionError("NameResolutionError('no such host')"), True),
+        (requests.exceptions.ConnectionError("RemoteDisconnected('closed')"), False),
+    ],
+)
+def test_only_a_plainly_failed_connect_counts_as_never_connected(error: Exception, never: bool) -> None:
+    assert _never_connected(error) is never
+
+
+def test_capped_text_at_the_limit_is_whole_and_past_it_is_cut_visibly() -> None:
+    assert capped("x" * 20, 20) == "x" * 20
+    assert capped("x" * 21, 20) == "x" * 5 + "… (truncated)"
+    assert capped("a\ud800" + "x" * 30, 20) == "a?" + "x" * 3 + "… (truncated)"
+    assert capped("x" * 30, 5) == "… (truncated)"
+
+
+def test_a_url_is_shown_without_user_and_password() -> None:
+    assert display_url("https://a@b@iftrue.example/v1") == "https://iftrue.example/v1"
+    assert display_url("https://u:p@[::1/v1") == "https://[::1/v1"  # no URL for urllib: still no password
+
+
+def test_an_http_date_retry_after_is_the_time_until_then(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(429, b"{}", {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}))
+    client = Client(iftrue.url)
+    client.send()
+    assert client.waits == [0.0]
+    iftrue.faults.append(Fault(429, b"", {"Retry-After": "Fri, 01 Jan 2100 00:00:00 GMT"}))
+    assert Client(iftrue.url).error().endswith("gave up after 1 attempt(s); nothing was recorded")
+    iftrue.faults.append(Fault(429, b"", {"Retry-After": "tomorrow"}))
+    client = Client(iftrue.url)
+    client.send()
+    assert 0.5 <= client.waits[0] <= 1
+
+
+def test_a_long_answer_that_is_not_json_is_quoted_from_its_first_200_characters(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(201, b"y" * 300))
+    assert Client(iftrue.url).error() == (
+        f"iftrue answered HTTP 201 with a body that is not JSON ({'y' * 200!r}); the deployment was probably "
+        "recorded, but its id is unknown. Check iftrue before re-running this job"
+    )
+    iftrue.faults.append(Fault(201, b"[" + b"1," * 150 + b"1]"))
+    assert Client(iftrue.url).error() == f"iftrue answered HTTP 201 with unexpected JSON: {('[' + '1,' * 150)[:200]!r}"
+
+
+def test_iftrue_messages_keep_their_letters(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(422, '{"errors": ["titre déjà pris"]}'.encode()))
+    assert (
+        Client(iftrue.url).error()
+        == 'iftrue answered HTTP 422 (the record was rejected as invalid): ["titre déjà pris"]'
+    )
+    iftrue.faults.append(Fault(422, '["déjà"]'.encode()))
+    assert Client(iftrue.url).error() == 'iftrue answered HTTP 422 (the record was rejected as invalid): ["déjà"]'

@@ -403,3 +403,25 @@ def test_iftrue_messages_keep_their_letters(iftrue: IftrueStandIn) -> None:
     )
     iftrue.faults.append(Fault(422, '["déjà"]'.encode()))
     assert Client(iftrue.url).error() == 'iftrue answered HTTP 422 (the record was rejected as invalid): ["déjà"]'
+
+
+def test_the_ca_bundle_in_ssl_cert_file_is_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):  # requests reads these itself, and they win
+        monkeypatch.delenv(variable, raising=False)
+    ca = make_ca(tmp_path)
+    standin = IftrueStandIn(IFTRUE_TOKEN, tls=ca.server).start()
+    try:
+        Client(standin.url, session=new_session({"SSL_CERT_FILE": f" {ca.ca_file} "})).send()
+        untrusted = Client(standin.url, session=new_session({})).error()
+    finally:
+        standin.stop()
+    assert len(standin.records) == 1
+    assert untrusted.startswith("the TLS certificate of ")
+
+
+def test_the_report_deadline_while_the_answer_is_awaited_says_it_may_have_been_recorded(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(kind="delay", delay=3.0))
+    assert Client(iftrue.url, report_deadline=1.0).error() == (
+        "iftrue did not finish answering within 1 s (the limit for the whole report) after the deployment "
+        f"was sent; {MAY_HAVE_BEEN_RECORDED}"
+    )

@@ -47,7 +47,7 @@ class _OneRequestPerConnectionPool(HTTPConnectionPool):
     def _put_conn(self, conn: BaseHTTPConnection | None) -> None:
         if conn is not None:
             conn.close()
-        super()._put_conn(conn)
+        super()._put_conn(conn)  # pragma: no mutate (None back in the pool: the next request connects anew too)
 
 
 class _Pool(_OneRequestPerConnectionPool):
@@ -63,7 +63,7 @@ _POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _Pool, "https": _HTTPSPoo
 
 class _StageMarkingAdapter(HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
+        super().init_poolmanager(*args, **kwargs)  # pragma: no mutate (requests passes urllib3's defaults)
         self.poolmanager.pool_classes_by_scheme = _POOLS
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
@@ -79,8 +79,9 @@ def new_session(environ: Mapping[str, str] | None = None) -> requests.Session:
     environ = os.environ if environ is None else environ
     session = requests.Session()
     adapter = _StageMarkingAdapter()
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
+    # requests matches a mount's prefix in any case: "HTTP://" would do as well.
+    session.mount("http://", adapter)  # pragma: no mutate
+    session.mount("https://", adapter)  # pragma: no mutate
     # requests reads REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE itself (and lets them win over this);
     # it ignores SSL_CERT_FILE, which is what most tools and corporate setups use.
     ca_file = environ.get("SSL_CERT_FILE", "").strip()

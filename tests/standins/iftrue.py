@@ -69,7 +69,8 @@ class Fault:
     # "close": close the connection without answering after reading the request;
     # "delay": sleep `delay` seconds before answering normally;
     # "trickle": answer `status` with `body`, one byte every `delay` seconds;
-    # "endless": answer `status` with a chunked body that never ends.
+    # "endless": answer `status` with a chunked body that never ends;
+    # "cut": answer `status` with half of `body` (its Content-Length says all of it), then close.
     kind: str = "http"
     delay: float = 0.0
     # The body's "@PAD@" is replaced with this many bytes of "x" (a huge answer or message).
@@ -149,6 +150,13 @@ class IftrueStandIn:
                         self.wfile.write(bytes([byte]))
                         self.wfile.flush()
                         time.sleep(fault.delay)
+                elif fault.kind == "cut":
+                    self.send_response(fault.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body[: len(body) // 2])
+                    self.close_connection = True
                 elif fault.kind == "endless":
                     self.send_response(fault.status)
                     self.send_header("Content-Type", "application/json")

@@ -5,9 +5,10 @@ see them)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from iftrue_deploy.client.answers import (
     capped,
     display_url,
 )
-from iftrue_deploy.interrupt import DELIVERY
+from iftrue_deploy.interrupt import DELIVERY, Interrupted
 
 RECORD = {
     "title": "Déploiement ✓",
@@ -424,4 +425,63 @@ def test_the_report_deadline_while_the_answer_is_awaited_says_it_may_have_been_r
     assert Client(iftrue.url, report_deadline=1.0).error() == (
         "iftrue did not finish answering within 1 s (the limit for the whole report) after the deployment "
         f"was sent; {MAY_HAVE_BEEN_RECORDED}"
+    )
+
+
+@pytest.mark.parametrize("status", [201, 300, 500])
+def test_an_answer_that_breaks_off_says_whether_the_deployment_was_recorded(iftrue: IftrueStandIn, status: int) -> None:
+    iftrue.faults.append(Fault(status, b'{"id": "' + b"x" * 100 + b'"}', kind="cut"))
+    message = Client(iftrue.url).error()
+    if status < 300:
+        assert message == (
+            f"iftrue answered HTTP {status} but its answer broke off (IncompleteRead); the deployment was "
+            "probably recorded, but its id is unknown. Check iftrue before re-running this job"
+        )
+    else:
+        assert (
+            message
+            == f"iftrue answered HTTP {status} and its answer broke off (IncompleteRead); {MAY_HAVE_BEEN_RECORDED}"
+        )
+
+
+def test_a_cancel_while_waiting_to_retry_finds_nothing_in_flight(iftrue: IftrueStandIn) -> None:
+    def cancelled(_seconds: float) -> None:
+        raise Interrupted(15)
+
+    iftrue.faults.append(Fault(503))
+    client = IftrueClient(iftrue.url, IFTRUE_TOKEN, sleep=cancelled)
+    with pytest.raises(Interrupted):
+        client.send(RECORD)
+    assert DELIVERY.in_flight is False
+
+
+def clock_after_first_request(iftrue: IftrueStandIn, then: float) -> Callable[[], float]:
+    """0 when the report starts; `then` seconds once iftrue has seen a request."""
+    return lambda: then if iftrue.requests else 0.0
+
+
+@pytest.mark.parametrize(("retry_after", "retried"), [("2", True), ("3", False), ("4", False)])
+def test_a_retry_is_made_only_with_a_second_to_spare_before_the_deadline(
+    iftrue: IftrueStandIn, retry_after: str, retried: bool
+) -> None:
+    iftrue.faults.append(Fault(429, b"", {"Retry-After": retry_after}))
+    client = Client(iftrue.url, report_deadline=10.0, clock=clock_after_first_request(iftrue, 6.0))  # 4 s left
+    if retried:
+        assert client.send()[1] == 2
+    else:
+        assert client.error().endswith("gave up after 1 attempt(s); nothing was recorded")
+
+
+def test_an_answer_read_with_less_than_a_second_left_is_read(iftrue: IftrueStandIn) -> None:
+    times = itertools.chain([0.0], itertools.repeat(9.5))  # the report starts, then 0.5 s are left
+    assert Client(iftrue.url, report_deadline=10.0, clock=lambda: next(times)).send()[1] == 1
+
+
+def test_a_request_with_little_time_left_waits_no_longer_for_its_answer(iftrue: IftrueStandIn) -> None:
+    iftrue.faults.append(Fault(kind="delay", delay=1.0))
+    times = itertools.chain([0.0], itertools.repeat(9.95))  # 0.05 s left: the answer may take 0.1 s at most
+    assert (
+        Client(iftrue.url, report_deadline=10.0, clock=lambda: next(times))
+        .error()
+        .startswith("iftrue did not answer within 30 s after the deployment was sent")
     )

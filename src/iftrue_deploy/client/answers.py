@@ -126,6 +126,6 @@ def _iftrue_message(text: str) -> str:
         for key in ("message", "error", "detail", "errors"):
             if data.get(key):
                 value = data[key]
-                text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)  # pragma: no mutate
-                return _quote(text)  # (the mark: ensure_ascii=None is as false)
+                said = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)  # pragma: no mutate
+                return _quote(said)  # (the mark: ensure_ascii=None is as false)
     return _quote(json.dumps(data, ensure_ascii=False))  # pragma: no mutate (ensure_ascii=None is as false)

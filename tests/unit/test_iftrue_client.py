@@ -414,10 +414,14 @@ def test_the_ca_bundle_in_ssl_cert_file_is_trusted(tmp_path: Path, monkeypatch: 
     try:
         Client(standin.url, session=new_session({"SSL_CERT_FILE": f" {ca.ca_file} "})).send()
         untrusted = Client(standin.url, session=new_session({})).error()
+        (tmp_path / "other").mkdir()
+        other = make_ca(tmp_path / "other").ca_file  # a bundle, but not with iftrue's CA: still checked
+        other_bundle = Client(standin.url, session=new_session({"SSL_CERT_FILE": str(other)})).error()
     finally:
         standin.stop()
     assert len(standin.records) == 1
     assert untrusted.startswith("the TLS certificate of ")
+    assert other_bundle.startswith("the TLS certificate of ")
 
 
 def test_the_report_deadline_while_the_answer_is_awaited_says_it_may_have_been_recorded(iftrue: IftrueStandIn) -> None:

@@ -489,3 +489,20 @@ def test_a_request_with_little_time_left_waits_no_longer_for_its_answer(iftrue: 
         .error()
         .startswith("iftrue did not answer within 30 s after the deployment was sent")
     )
+
+
+def test_https_proxy_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.e2e.test_iftrue_bounds import ConnectProxy  # the CONNECT proxy the end-to-end tests use
+
+    for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(variable, raising=False)
+    ca, proxy = make_ca(tmp_path), ConnectProxy()
+    standin = IftrueStandIn(IFTRUE_TOKEN, tls=ca.server).start()
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    try:
+        Client(standin.url, session=new_session({"SSL_CERT_FILE": str(ca.ca_file)})).send()
+    finally:
+        standin.stop()
+        proxy.stop()
+    assert proxy.targets == [standin.url.removeprefix("https://")]
+    assert len(standin.records) == 1

@@ -239,8 +239,8 @@ def test_no_answer_in_time_after_sending_is_not_retried(iftrue: IftrueStandIn) -
 
 def test_a_trickled_answer_ends_at_the_report_deadline(iftrue: IftrueStandIn) -> None:
     iftrue.faults.append(Fault(201, b'{"id": "' + b"x" * 200 + b'"}', kind="trickle", delay=0.05))
-    assert Client(iftrue.url, report_deadline=0.6).error() == (
-        f"iftrue did not finish answering within 0.6 s (the limit for the whole report) after the deployment "
+    assert Client(iftrue.url, report_deadline=2.0).error() == (
+        f"iftrue did not finish answering within 2 s (the limit for the whole report) after the deployment "
         f"was sent; {MAY_HAVE_BEEN_RECORDED}"
     )
     assert json.loads(json.dumps(iftrue.records)) == []
@@ -425,9 +425,9 @@ def test_the_ca_bundle_in_ssl_cert_file_is_trusted(tmp_path: Path, monkeypatch: 
 
 
 def test_the_report_deadline_while_the_answer_is_awaited_says_it_may_have_been_recorded(iftrue: IftrueStandIn) -> None:
-    iftrue.faults.append(Fault(kind="delay", delay=3.0))
-    assert Client(iftrue.url, report_deadline=1.0).error() == (
-        "iftrue did not finish answering within 1 s (the limit for the whole report) after the deployment "
+    iftrue.faults.append(Fault(kind="delay", delay=5.0))
+    assert Client(iftrue.url, report_deadline=2.0).error() == (
+        "iftrue did not finish answering within 2 s (the limit for the whole report) after the deployment "
         f"was sent; {MAY_HAVE_BEEN_RECORDED}"
     )
 
@@ -477,13 +477,13 @@ def test_a_retry_is_made_only_with_a_second_to_spare_before_the_deadline(
 
 
 def test_an_answer_read_with_less_than_a_second_left_is_read(iftrue: IftrueStandIn) -> None:
-    times = itertools.chain([0.0], itertools.repeat(9.5))  # the report starts, then 0.5 s are left
+    times = itertools.chain([0.0], itertools.repeat(9.1))  # the report starts, then 0.9 s are left
     assert Client(iftrue.url, report_deadline=10.0, clock=lambda: next(times)).send()[1] == 1
 
 
 def test_a_request_with_little_time_left_waits_no_longer_for_its_answer(iftrue: IftrueStandIn) -> None:
-    iftrue.faults.append(Fault(kind="delay", delay=1.0))
-    times = itertools.chain([0.0], itertools.repeat(9.95))  # 0.05 s left: the answer may take 0.1 s at most
+    iftrue.faults.append(Fault(kind="delay", delay=1.5))
+    times = itertools.chain([0.0], itertools.repeat(9.7))  # 0.3 s left: the answer may take no longer
     assert (
         Client(iftrue.url, report_deadline=10.0, clock=lambda: next(times))
         .error()

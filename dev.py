@@ -6,6 +6,7 @@
     python3 dev.py test --quick  # unit tests and a few end-to-end files: well under a minute
     python3 dev.py lint          # every linter CI runs (.ci/lint)
     python3 dev.py setup         # only the set-up, with the development tools
+    python3 dev.py mutate        # mutation testing (.ci/mutation.py; one module: derive/source.py)
     python3 dev.py lock          # rewrite portable/requirements.txt from requirements.txt, with hashes
 
 The set-up is a virtual environment in `.venv`, in two steps. `demo` needs only what the action
@@ -237,6 +238,12 @@ def lint() -> int:
     return subprocess.run([bash, ".ci/lint"], cwd=ROOT, env=venv_env(), check=False).returncode
 
 
+def mutate(arguments: list[str]) -> int:
+    """Mutation testing with mutmut, one module at a time (.ci/mutation.py says how)."""
+    command = [str(venv_python()), str(ROOT / ".ci" / "mutation.py"), *arguments]
+    return subprocess.run(command, cwd=ROOT, env=venv_env(), check=False).returncode
+
+
 def lock() -> int:
     """portable/requirements.txt: requirements.txt's pins with the SHA-256 of every file PyPI has."""
     lines = [
@@ -267,7 +274,7 @@ def lock() -> int:
 
 
 def main(argv: list[str]) -> int:
-    commands = ("setup", "demo", "test", "lint", "lock")
+    commands = ("setup", "demo", "test", "lint", "lock", "mutate")
     if not argv or argv[0] not in commands:
         print(__doc__, file=sys.stderr)
         return 2
@@ -281,6 +288,8 @@ def main(argv: list[str]) -> int:
         return pytest(arguments)
     if command == "lint":
         return lint()
+    if command == "mutate":
+        return mutate(arguments)
     return 0
 
 

@@ -25,6 +25,8 @@ LINE_BREAK = re.compile(r"\r\n|[\r\n]")
 INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 OTHER_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 ANY_LINE_BREAK = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# The control characters that are no line break: shown as escapes in an annotation.
+CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 ZERO_WIDTH_SPACE = "\u200b"
 # GitHub cuts a step summary at 1 MiB; stay below it, with room for the notice.
 SUMMARY_LIMIT = 1_000_000
@@ -61,7 +63,7 @@ def inert_lines(text: str) -> list[str]:
 def annotation_data(text: str) -> str:
     """An annotation's message: one physical line, escaped as the runner unescapes it."""
     text = OTHER_LINE_BREAKS.sub("\n", text).replace("##[", f"##{ZERO_WIDTH_SPACE}[")
-    text = re.sub(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    text = CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return escape_data(text)
 
 
@@ -83,7 +85,7 @@ class WorkflowCommands:
         self._stream = stream if stream is not None else sys.stdout
         self._secrets: list[str] = []
         self._summary_used: int | None = None
-        self._summary_cut = False
+        self._summary_cut = False  # pragma: no mutate (None would do as well: only its truth is read)
         self.counts: dict[Level, int] = {"error": 0, "warning": 0, "notice": 0}
 
     def mask(self, secret: str | None) -> None:
@@ -151,14 +153,21 @@ class WorkflowCommands:
         for name, value in outputs.items():
             value = self.scrub(value)
             if "\n" in value or "\r" in value:
+                # pragma: no mutate start (any length of random hex is as unguessable a delimiter)
                 delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
                 while delimiter in value:  # pragma: no cover - 128 random bits
                     delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+                # pragma: no mutate end
                 chunks.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
             else:
                 chunks.append(f"{name}={value}\n")
         try:
-            with open(self._output_path, "a", encoding="utf-8", errors="replace") as handle:
+            with open(
+                self._output_path,
+                "a",
+                encoding="utf-8",  # pragma: no mutate (UTF-8 is the locale's encoding wherever tests run)
+                errors="replace",
+            ) as handle:
                 handle.write("".join(chunks))
         except OSError as error:
             self._could_not_write("GITHUB_OUTPUT", self._output_path, error, "the step's outputs are missing")
@@ -172,15 +181,18 @@ class WorkflowCommands:
                 self._summary_used = os.path.getsize(self._summary_path)
             except OSError:
                 self._summary_used = 0
-        raw = self.scrub(markdown).encode("utf-8", "replace")
+        raw = self.scrub(markdown).encode(errors="replace")  # UTF-8, always
         room = SUMMARY_LIMIT - self._summary_used
         if self._summary_cut:
             return
         if len(raw) > room:
             self._summary_cut = True
-            keep = raw[: max(0, room - len(SUMMARY_CUT_NOTICE.encode()))]
-            keep = keep[: keep.rfind(b"\n") + 1]  # whole lines only: no half escape or cell
-            raw = keep + SUMMARY_CUT_NOTICE.encode() if room > len(SUMMARY_CUT_NOTICE.encode()) else b""
+            notice = SUMMARY_CUT_NOTICE.encode()
+            if room >= len(notice):
+                keep = raw[: room - len(notice)]
+                raw = keep[: keep.rfind(b"\n") + 1] + notice  # whole lines only: no half escape or cell
+            else:
+                raw = b""
         try:
             with open(self._summary_path, "ab") as handle:
                 handle.write(raw)
@@ -200,5 +212,5 @@ class WorkflowCommands:
 
     def _write(self, line: str) -> None:
         # A lone surrogate (valid in a JSON string) cannot be encoded: "?" rather than a crash.
-        self._stream.write(line.encode("utf-8", "replace").decode("utf-8") + "\n")
+        self._stream.write(line.encode(errors="replace").decode() + "\n")
         self._stream.flush()

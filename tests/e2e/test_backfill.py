@@ -77,6 +77,20 @@ def test_backfill_of_releases_since_a_date(tmp_path: Path, iftrue: IftrueStandIn
     assert run.summary.count("| `succes` |") == 3
 
 
+def test_each_record_is_sent_on_a_connection_of_its_own(
+    tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn
+) -> None:
+    """Rule: no record goes out on the connection of the record before it. A server that closes
+    that connection a moment after answering (as asked, without saying so in its answer: a busy
+    iftrue, or any server under load) would break the next record after it was sent."""
+    history(github)
+    iftrue.close_after = 0.5  # longer than the next record takes to derive
+    run = backfill(tmp_path, iftrue, github, backfill_since="2024-02-01")
+    assert run.returncode == 0, run.stdout
+    assert [r["title"] for r in iftrue.records] == ["v1.1.0", "v1.2.0", "Hotfix release"]
+    assert len({r.client_port for r in iftrue.requests}) == 3
+
+
 def test_backfill_since_a_tag_starts_after_it(tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn) -> None:
     history(github)
     run = backfill(tmp_path, iftrue, github, backfill_since="v1.1.0")

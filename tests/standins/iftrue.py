@@ -69,7 +69,8 @@ class Fault:
     # "close": close the connection without answering after reading the request;
     # "delay": sleep `delay` seconds before answering normally;
     # "trickle": answer `status` with `body`, one byte every `delay` seconds;
-    # "endless": answer `status` with a chunked body that never ends.
+    # "endless": answer `status` with a chunked body that never ends;
+    # "cut": answer `status` with half of `body` (its Content-Length says all of it), then close.
     kind: str = "http"
     delay: float = 0.0
     # The body's "@PAD@" is replaced with this many bytes of "x" (a huge answer or message).
@@ -81,6 +82,7 @@ class Received:
     headers: dict[str, str]
     body: Any
     answered: int
+    client_port: int = 0  # the client's end of the connection: a new port is a new connection
 
 
 class IftrueStandIn:
@@ -92,6 +94,10 @@ class IftrueStandIn:
         self.faults: list[Fault] = []
         # Set when a request arrives, before it is answered (a test can signal the client then).
         self.arrived = threading.Event()
+        # Seconds between answering a request that asked for "Connection: close" and closing that
+        # connection, as a busy server takes (and without saying "close" in the answer: HTTP/1.1
+        # lets a server leave that out).
+        self.close_after = 0.0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -148,6 +154,13 @@ class IftrueStandIn:
                         self.wfile.write(bytes([byte]))
                         self.wfile.flush()
                         time.sleep(fault.delay)
+                elif fault.kind == "cut":
+                    self.send_response(fault.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body[: len(body) // 2])
+                    self.close_connection = True
                 elif fault.kind == "endless":
                     self.send_response(fault.status)
                     self.send_header("Content-Type", "application/json")
@@ -190,8 +203,10 @@ class IftrueStandIn:
                         self.close_connection = True
                     return
                 status, answer = standin.handle(self.path, headers, body)
-                standin.requests.append(Received(headers, body, status))
+                standin.requests.append(Received(headers, body, status, self.client_address[1]))
                 self.answer(status, json.dumps(answer).encode())
+                if self.close_connection and standin.close_after:
+                    time.sleep(standin.close_after)
 
         return Handler
 

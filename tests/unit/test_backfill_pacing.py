@@ -5,6 +5,7 @@ gives to continue after the last record iftrue accepted."""
 from __future__ import annotations
 
 import io
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ def test_below_the_reserve_wait_until_just_after_the_reset() -> None:
 
 def test_no_wait_once_the_reset_has_passed() -> None:
     assert wait_before(0, NOW - 5, NOW) == 0
+    assert wait_before(0, NOW, NOW) == 0  # reset now: the last answer's figures are of the old window
 
 
 class Clock:
@@ -66,11 +68,47 @@ def test_a_near_reset_is_waited_out_and_the_wait_is_told() -> None:
 
 def test_a_far_reset_stops_the_backfill() -> None:
     clock = Clock()
-    with pytest.raises(RateLimited, match=r"resets at 23:13:20 UTC, in 60 min: longer than a backfill waits"):
+    with pytest.raises(RateLimited) as stopped:
         clock.pacer().before(5, NOW + 3600)
+    assert str(stopped.value) == (
+        "GitHub's rate limit has 5 requests left and resets at 23:13:20 UTC, in 60 min: "
+        "longer than a backfill waits (15 min)"
+    )
     assert clock.slept == []
-    with pytest.raises(RateLimited):
+    with pytest.raises(RateLimited, match=r"^GitHub's rate limit has 0 requests left and resets at 22:29:20 UTC"):
         clock.pacer().refused(NOW + MAX_PAUSE + 60)
+
+
+def test_the_longest_pause_is_told_in_minutes() -> None:
+    clock = Clock()
+    with pytest.raises(RateLimited, match=r"longer than a backfill waits \(45 min\)$"):
+        RateLimitPacer(clock.lines.append, clock.sleep, lambda: clock.now, max_pause=45 * 60).before(0, NOW + 3600)
+
+
+def test_a_reset_exactly_the_longest_pause_away_is_waited_out() -> None:
+    clock = Clock()
+    clock.pacer().refused(NOW + MAX_PAUSE - 1)  # and the second of margin
+    assert clock.slept == [MAX_PAUSE]
+    assert clock.lines == ["GitHub rate limit: 0 requests left; waiting 900 s until it resets at 22:28:19 UTC."]
+
+
+def test_nothing_is_said_or_waited_while_the_reserve_is_in_hand() -> None:
+    clock = Clock()
+    clock.pacer().before(4000, NOW + 600)
+    clock.pacer().before(0, NOW - 5)
+    assert clock.slept == [] and clock.lines == []
+
+
+def test_the_reset_is_told_in_utc_whatever_the_machines_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        clock = Clock()
+        clock.pacer().before(3, NOW + 12)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert clock.lines == ["GitHub rate limit: 3 requests left; waiting 13 s until it resets at 22:13:32 UTC."]
 
 
 def test_a_refused_request_waits_for_the_reset_even_with_stale_headers() -> None:

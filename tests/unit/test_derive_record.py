@@ -12,7 +12,7 @@ from iftrue_deploy.derive import Derived, ExplainedRecord, Lookups, Options, Ski
 from iftrue_deploy.facts import Comparison
 from iftrue_deploy.record import DeploymentRecord
 from iftrue_deploy.settings import FieldOverrides
-from iftrue_deploy.trigger import Push, Span, TriggerFacts
+from iftrue_deploy.trigger import Push, Release, Span, TriggerFacts
 
 NOW = T0 + timedelta(minutes=3)
 CONTEXT = TriggerFacts(
@@ -134,3 +134,45 @@ def test_a_field_no_rule_gave_is_an_error_not_a_default() -> None:
     del fields["is_hotfix"]
     with pytest.raises(TypeError, match="no rule gave is_hotfix"):
         ExplainedRecord.of(fields)
+
+
+# A full release's `published` event, read at the commit that ran (no checkout).
+WORKFLOW = ".github/workflows/deploy.yml"
+PUBLISHED = replace(
+    CONTEXT, name="release", release=Release("v1", may_have_twin=True), workflow_ref=f"o/r/{WORKFLOW}@refs/tags/v1"
+)
+
+
+def test_a_published_release_whose_released_event_also_runs_is_a_skip() -> None:
+    gh = FakeGitHub(files={(WORKFLOW, SHA): "on:\n  release:\n    types: [published, released]\n"})
+    with pytest.raises(Skip) as skip:
+        derive(PUBLISHED, gh)
+    assert str(skip.value) == (
+        "This `published` event is for a full release: the workflow also runs on its `released` "
+        "event, which reports it; nothing was reported here."
+    )
+
+
+def test_a_published_release_is_the_record_when_only_published_runs() -> None:
+    gh = FakeGitHub(files={(WORKFLOW, SHA): "on:\n  release:\n    types: [published]\n"})
+    assert derive(PUBLISHED, gh, FieldOverrides(title="v1")).commit_id == SHA
+
+
+def test_the_commit_id_input_is_the_records_commit() -> None:
+    other = "c" * 40
+    record = derive(CONTEXT, FakeGitHub(), FieldOverrides(commit_id=other))
+    assert record.commit_id == other
+
+
+def test_the_events_deployment_is_the_records_deployment_node_id() -> None:
+    record = derive(replace(CONTEXT, deployment_node_id="DE_kwDOxyz"), FakeGitHub())
+    assert record.deployment_node_id == "DE_kwDOxyz"
+
+
+def test_a_created_github_deployment_has_the_records_status_and_link() -> None:
+    gh = FakeGitHub()
+    record = derive(CONTEXT, gh, FieldOverrides(status="fail"), Options(create_github_deployment=True))
+    assert record.deployment_node_id == "DE_created"
+    assert gh.questions("create_deployment") == [
+        (SHA, SHA, "production", "failure", "https://github.com/o/r/actions/runs/7")  # ref: the commit itself
+    ]

@@ -3,6 +3,7 @@ the release types the running workflow listens to (README "Events that describe 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,10 @@ WORKFLOW_REF = "o/r/.github/workflows/deploy.yml@refs/tags/v1"
         ("on:\n  release:\n    types:\n      - published\n      - released\n", frozenset({"published", "released"})),
         ("'on': {release: {types: [prereleased, released]}}", frozenset({"prereleased", "released"})),
         ("on: push", None),
+        ("on:\n  push:\n    branches: [main]\n", None),
+        ("jobs: {}", None),
+        ("on:\n  release:\n    types: 5\n", None),
+        ("on:\n  release:\n    types: {published: x}\n", None),
         ("on: [", None),
         ("just text", None),
     ],
@@ -60,8 +65,10 @@ def test_published_is_the_record_when_released_is_not_listened_to(tmp_path: Path
 
 def test_published_leaves_the_record_to_released_when_both_are_listened_to(tmp_path: Path) -> None:
     trigger = published(workspace=workspace(tmp_path, "  release:\n    types: [published, released]"))
-    skip = twin_skip(trigger, Lookups(FakeGitHub()))
-    assert skip is not None and "also runs on its `released` event" in skip
+    assert twin_skip(trigger, Lookups(FakeGitHub())) == (
+        "This `published` event is for a full release: the workflow also runs on its `released` "
+        "event, which reports it; nothing was reported here."
+    )
 
 
 def test_without_types_every_release_event_runs_the_workflow(tmp_path: Path) -> None:
@@ -69,8 +76,22 @@ def test_without_types_every_release_event_runs_the_workflow(tmp_path: Path) -> 
 
 
 def test_unreadable_workflow_is_unsure_so_not_reported() -> None:
-    skip = twin_skip(published(), Lookups(None))
-    assert skip is not None and "could not be read" in skip and "give commit-id" in skip
+    assert twin_skip(published(), Lookups(None)) == (
+        "This `published` event is for a full release, which GitHub also sends as `released`, and "
+        "the workflow's release types could not be read; nothing was reported, so that the release "
+        "is not counted twice. Run the workflow on `release: types: [released]` (and `prereleased` "
+        "for prereleases), or give commit-id to report this event."
+    )
+
+
+@pytest.mark.parametrize("tag", ["@scope/pkg@1.2.0", "pkg@1.2.0"])
+def test_a_tag_with_an_at_sign_still_names_the_workflow(tmp_path: Path, tag: str) -> None:
+    """Monorepo release tools tag `@scope/pkg@1.2.0`: GITHUB_WORKFLOW_REF ends `@refs/tags/@scope/pkg@1.2.0`."""
+    trigger = published(workspace=workspace(tmp_path, "  release:\n    types: [published]"))
+    trigger = replace(trigger, workflow_ref=f"o/r/.github/workflows/deploy.yml@refs/tags/{tag}", sha=None)
+    gh = FakeGitHub()
+    assert twin_skip(trigger, Lookups(gh)) is None
+    assert gh.asked == []
 
 
 def test_a_prerelease_has_no_twin() -> None:

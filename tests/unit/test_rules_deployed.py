@@ -3,12 +3,13 @@ where its commits start, the previous release and the previous successful deploy
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from tests.unit.fake_github import BASE, OTHER, SHA, T0, FakeGitHub, deployed, deployment, pr, release, status, warnings
 
-from iftrue_deploy.derive import Derived
+from iftrue_deploy.derive import Derived, Lookups, Notes
 from iftrue_deploy.facts import CommitFacts, Comparison
 from iftrue_deploy.settings import InputError
 from iftrue_deploy.trigger import Previous, Push, Release, TriggerFacts
@@ -431,3 +432,35 @@ def test_previous_successful_deployment_passes_over_one_still_in_progress() -> N
 def test_compare_base_says_what_it_is(trigger: TriggerFacts, what: str, deployed_before: bool) -> None:
     base = deployed(trigger, FakeGitHub()).compare_from
     assert (base.what, base.deployed) == (what, deployed_before)
+
+
+# A question GitHub cannot answer: None for the rule, and a warning that names the question.
+
+QUESTIONS: list[tuple[str, Callable[[Lookups], object], str]] = [
+    ("pull_requests_for_commit", lambda q: q.pull_requests_for_commit(SHA), "the pull requests of commit abcdef1"),
+    ("pull_request", lambda q: q.pull_request(7), "pull request #7"),
+    ("compare", lambda q: q.compare(BASE, SHA), "the commits between fedcba900000 and abcdef1"),
+    ("run_started_at", lambda q: q.run_started_at("7", "1"), "the start time of this workflow run"),
+    ("releases", lambda q: q.releases(), "the releases"),
+    ("deployment_statuses", lambda q: q.deployment_statuses(3), "the statuses of deployment 3"),
+    ("file_text", lambda q: q.file_text(".github/workflows/d.yml", SHA), "the workflow file .github/workflows/d.yml"),
+    ("create_deployment", lambda q: q.create_deployment(SHA, "success", None), "a new GitHub Deployment"),
+]
+
+
+@pytest.mark.parametrize(("name", "ask", "what"), QUESTIONS, ids=[name for name, _, _ in QUESTIONS])
+def test_a_question_github_cannot_answer_is_a_warning_naming_it(
+    name: str, ask: Callable[[Lookups], object], what: str
+) -> None:
+    notes = Notes()
+    assert ask(Lookups(FakeGitHub(unavailable={name}), notes=notes)) is None
+    assert notes.items == [("warning", f"GitHub API: could not get {what} (503 for {name}); falling back.")]
+
+
+def test_a_ref_that_cannot_be_resolved_says_why() -> None:
+    with pytest.raises(InputError) as error:
+        Lookups(None).resolve("v1")
+    assert error.value.problem == "could not resolve 'v1' to a commit (no GitHub token or repository)"
+    with pytest.raises(InputError) as error:
+        Lookups(FakeGitHub(unavailable={"commit"})).resolve("v1")
+    assert error.value.problem == "could not resolve 'v1' to a commit (503 for commit)"

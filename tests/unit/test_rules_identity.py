@@ -33,6 +33,7 @@ def test_repository_url_unknown_is_an_input_error() -> None:
     with pytest.raises(InputError) as error:
         identity.repository_url(NONE, deployed(TriggerFacts(sha=SHA)))
     assert error.value.name == "repository-url"
+    assert error.value.problem == "could not be derived (no repository in the event or GITHUB_REPOSITORY); set it"
 
 
 # member_id: input → the event's sender.id → GITHUB_ACTOR_ID
@@ -55,6 +56,7 @@ def test_member_id_unknown_is_an_input_error() -> None:
     with pytest.raises(InputError) as error:
         identity.member_id(NONE, deployed(TriggerFacts(sha=SHA)))
     assert error.value.name == "member-id"
+    assert error.value.problem == "could not be derived (no sender in the event and no GITHUB_ACTOR_ID); set it"
 
 
 # deployment_node_id: input → the event's deployment → the newest GitHub Deployment of the commit

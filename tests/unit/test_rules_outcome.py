@@ -96,6 +96,11 @@ def test_duration_from_this_run_attempt() -> None:
     assert gh.questions("run_started_at") == [("7", "2"), ("7", "2")]
 
 
+def test_duration_without_an_attempt_is_from_the_runs_start() -> None:
+    gh = FakeGitHub(run_starts={("7", ""): T0})  # no attempt: GitHub's run itself
+    assert duration(TriggerFacts(sha=SHA, run_id="7"), gh, "seconds") == 600
+
+
 def test_duration_from_this_run_never_negative() -> None:
     gh = FakeGitHub(run_starts={("7", "1"): NOW + timedelta(seconds=5)})
     assert duration(TriggerFacts(sha=SHA, run_id="7", run_attempt="1"), gh) == 0

@@ -147,13 +147,19 @@ def test_branch_ref_name() -> None:
     ).value == ("3/merge")
 
 
+def test_branch_ref_name_before_the_default_branch() -> None:
+    d = deployed(TriggerFacts(sha=SHA, ref_name="release/2.0", default_branch="main"))
+    assert source.branch(NONE, d).value == "release/2.0"
+
+
 def test_branch_default_branch() -> None:
     assert source.branch(NONE, deployed(TriggerFacts(sha=SHA, default_branch="trunk"))).value == "trunk"
 
 
 def test_branch_that_cannot_be_derived_is_an_error_never_unknown() -> None:
-    with pytest.raises(InputError, match="'branch': could not be derived"):
+    with pytest.raises(InputError, match="'branch': could not be derived") as error:
         source.branch(NONE, deployed(TriggerFacts(sha=SHA)))
+    assert error.value.problem == "could not be derived (no pull request, pushed branch or GITHUB_REF_NAME); set it"
 
 
 def test_branch_from_a_merge_subject_when_the_pull_request_is_unknown() -> None:
@@ -280,6 +286,7 @@ def test_commits_count_first_release_count_unavailable_falls_to_the_pull_request
     )
     d = deployed(TriggerFacts(sha=SHA, release=Release("v1", id=1)), gh)
     assert source.commits_count(NONE, d).value == 2
+    assert len(warnings(d)) == 1 and "could not get the commits up to v1 (" in warnings(d)[0]
 
 
 def test_commits_count_push_count_when_the_compare_fails() -> None:

@@ -110,7 +110,45 @@ def test_push_deleting_a_ref_is_skipped() -> None:
     assert facts.skip == "The push deleted a branch or tag; nothing was reported."
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("deleted", True), ("after", "0" * 40)],  # either says so: GitHub sends both, a replay one
+)
+def test_push_deleting_a_ref_is_known_by_either_sign(field: str, value: Any) -> None:
+    payload = event_payload("push-branch-created")
+    payload.update({"deleted": False, field: value})
+    assert read_trigger(payload, runner("push")).skip == "The push deleted a branch or tag; nothing was reported."
+
+
+@pytest.mark.parametrize(
+    ("created", "before", "expected"),
+    [(True, "a" * 40, True), (False, "0" * 40, True), (False, "a" * 40, False)],
+)
+def test_push_creating_a_ref_is_known_by_either_sign(created: bool, before: str, expected: bool) -> None:
+    payload = event_payload("push-branch-created")
+    payload.update({"created": created, "before": before})
+    facts = read_trigger(payload, runner("push"))
+    assert facts.push is not None and facts.push.created is expected
+
+
+def test_the_runs_workflow_and_workspace_are_kept() -> None:
+    env = replace(runner("push"), workflow_ref="o/r/.github/workflows/deploy.yml@refs/heads/main", workspace="/w")
+    facts = read_trigger(event_payload("push-branch-created"), env)
+    assert (facts.workflow_ref, facts.workspace) == ("o/r/.github/workflows/deploy.yml@refs/heads/main", "/w")
+    assert (read_trigger(event_payload("push-branch-created"), runner("push")).workflow_ref, facts.name) == (
+        None,
+        "push",
+    )
+
+
 # pull_request
+
+
+@pytest.mark.parametrize(("merged", "merged_at"), [(None, "2019-05-15T15:21:18Z"), (True, None)])
+def test_pull_request_merged_is_known_by_either_sign(merged: bool | None, merged_at: str | None) -> None:
+    payload = event_payload("pull_request-closed-merged")
+    payload["pull_request"].update({"merged": merged, "merged_at": merged_at})
+    assert read_trigger(payload, runner("pull_request")).skip is None
 
 
 def test_pull_request_merged() -> None:
@@ -145,8 +183,10 @@ def test_pull_request_merged() -> None:
 )
 def test_pull_request_not_merged_is_skipped(fixture: str, event_name: str, action: str) -> None:
     facts = read_trigger(event_payload(fixture), runner(event_name))
-    assert facts.skip is not None
-    assert facts.skip.startswith(f"The pull request event is {action!r} and not a merge; nothing was reported")
+    assert facts.skip == (
+        f"The pull request event is {action!r} and not a merge; nothing was reported "
+        "(run on pull_request: types [closed] and it reports merged pull requests)."
+    )
 
 
 # release
@@ -164,6 +204,12 @@ def test_release(fixture: str, twin: bool) -> None:
         branch_hint="master",
         url="https://github.com/Codertocat/Hello-World/releases/tag/0.0.1",
     )
+
+
+def test_a_published_prerelease_has_no_twin() -> None:
+    payload = variant("release-published", "release", "prerelease", value=True)
+    facts = read_trigger(payload, runner("release"))
+    assert facts.release is not None and facts.release.may_have_twin is False
 
 
 @pytest.mark.parametrize(
@@ -219,7 +265,11 @@ def test_deployment_status_success() -> None:
 def test_deployment_status_in_progress_is_not_final() -> None:
     facts = read_trigger(event_payload("deployment_status-in_progress"), runner("deployment_status"))
     assert facts.status is None
-    assert facts.no_outcome is not None and "'in_progress', not final" in facts.no_outcome
+    assert facts.no_outcome == (
+        "The deployment status is 'in_progress', not final; nothing was reported: iftrue cannot change a "
+        "record once sent, so each status would count as one more deployment. Run on final states "
+        "only (success, failure, error), or give the status input to report this one."
+    )
     assert facts.url == "https://github.com/Codertocat/Hello-World/runs/145988746?check_suite_focus=true"
     assert facts.span == Span(at("2022-01-03T01:28:30"), at("2022-01-03T01:28:40"))
     assert facts.listed_pull_request is None  # its workflow_run is not read
@@ -288,8 +338,25 @@ def test_workflow_run_without_a_pull_request() -> None:
 
 def test_workflow_run_still_running_is_no_deployment() -> None:
     facts = read_trigger(event_payload("workflow_run-requested"), runner("workflow_run"))
-    assert facts.skip is not None and "has not completed" in facts.skip
+    assert facts.skip == (
+        "The workflow run has not completed (status 'queued'); nothing was reported "
+        "(run on workflow_run: types [completed] to report the deployment once it is done)."
+    )
     assert facts.span is None
+    assert facts.status == "in_progress"  # no conclusion yet: the run is still going
+
+
+def test_workflow_run_without_its_run_is_the_context_only() -> None:
+    payload = {k: v for k, v in event_payload("workflow_run-completed-success").items() if k != "workflow_run"}
+    facts = read_trigger(payload, runner("workflow_run"))
+    assert (facts.status, facts.no_outcome, facts.skip, facts.sha) == (None, None, None, RUNNER_SHA)
+
+
+def test_workflow_run_completed_without_a_conclusion_succeeded() -> None:
+    payload = variant("workflow_run-completed-success", "workflow_run", "conclusion", value=None)
+    facts = read_trigger(payload, runner("workflow_run"))
+    assert facts.status == "succes"
+    assert facts.no_outcome is None
 
 
 @pytest.mark.parametrize(("conclusion", "status"), [("failure", "fail"), ("timed_out", "fail"), ("neutral", "succes")])
@@ -391,6 +458,20 @@ def test_with_commit_keeps_the_events_outcome_and_link() -> None:
     assert with_commit(push, GIVEN) == replace(push, sha=GIVEN, commit_from="input", push=None, head_message=None)
 
 
+def test_with_commit_drops_the_runs_own_pull_request() -> None:
+    payload = event_payload("workflow_run-completed-with-pr")
+    payload["workflow_run"]["pull_requests"][0]["head"]["sha"] = payload["workflow_run"]["head_sha"]
+    facts = read_trigger(payload, runner("workflow_run"), commit_id=GIVEN)
+    assert facts.sha == GIVEN and facts.listed_pull_request is None
+
+
+def test_with_commit_keeps_the_release_but_not_its_twin() -> None:
+    facts = read_trigger(event_payload("release-published"), runner("release"))
+    assert facts.release is not None and facts.release.may_have_twin
+    moved = read_trigger(event_payload("release-published"), runner("release"), commit_id=GIVEN)
+    assert moved.release == replace(facts.release, may_have_twin=False)
+
+
 # events that describe no deployment (README "Events that describe no deployment")
 
 
@@ -403,7 +484,10 @@ def test_with_commit_keeps_the_events_outcome_and_link() -> None:
 )
 def test_a_run_on_a_pull_request_ref_is_no_deployment(fixture: str, event_name: str) -> None:
     facts = read_trigger(event_payload(fixture), runner(event_name, "refs/pull/8/merge"))
-    assert facts.skip is not None and "open pull request (refs/pull/8/merge)" in facts.skip
+    assert facts.skip == (
+        "The run is about an open pull request (refs/pull/8/merge), not a deployment; nothing was "
+        "reported (give ref or commit-id to report what was deployed)."
+    )
     with_ref = read_trigger(event_payload(fixture), runner(event_name, "refs/pull/8/merge"), ref="v1.0.0")
     assert with_ref.skip is None
 
@@ -426,7 +510,10 @@ def test_merge_group_is_no_deployment() -> None:
 def test_workflow_run_of_a_pull_request_is_no_deployment(event: str) -> None:
     payload = variant("workflow_run-completed-success", "workflow_run", "event", value=event)
     facts = read_trigger(payload, runner("workflow_run"))
-    assert facts.skip is not None and f"triggered by {event}" in facts.skip
+    assert facts.skip == (
+        f"The workflow run was triggered by {event}: it tested a pull request and deployed nothing; "
+        "nothing was reported."
+    )
 
 
 def test_workflow_run_from_a_fork_is_no_deployment() -> None:

@@ -113,6 +113,43 @@ def test_a_link_drops_user_and_password_and_refuses_other_schemes() -> None:
     assert link("x", "data:text/html,<b>") == "x"
 
 
+# What a reader of the summary sees, character for character: the text as written, nothing more.
+
+
+def test_a_cell_shows_markdown_as_written() -> None:
+    assert cell("**fix** [x](y) `a|b` ~~old~~ $x$ _i_ \\") == (
+        "\\*\\*fix\\*\\* \\[x\\](y) \\`a\\|b\\` \\~\\~old\\~\\~ \\$x\\$ \\_i\\_ \\\\"
+    )
+    assert cell('<img src="x"> & co') == "&lt;img src=&quot;x&quot;&gt; &amp; co"
+
+
+def test_a_cell_drops_control_characters_and_keeps_line_breaks_as_breaks() -> None:
+    assert cell("bell\x07 and\x1b(0 red") == "bell and(0 red"
+    assert cell("one\ntwo\r\nthree\u2028four") == "one<br>two<br>three<br>four"
+
+
+def test_a_cell_breaks_autolinks_with_an_invisible_space() -> None:
+    assert cell("see https://a.example, www.b.example or me@c.example") == (
+        "see https:\u200b//a.example, www\u200b.b.example or me@\u200bc.example"
+    )
+
+
+def test_a_link_to_plain_http_and_without_an_address() -> None:
+    assert link("Run", "http://ci.example/runs/7") == "[Run](http://ci.example/runs/7)"
+    assert link("Run *7*", None) == "Run \\*7\\*"
+    assert link("Run *7*", "") == "Run \\*7\\*"
+    assert link("x", "https://") == "x"  # no host
+    assert link("Run *7*", "https://[::1/x") == "Run \\*7\\*"  # not a URL at all
+
+
+def test_a_link_keeps_only_the_host_after_the_last_at_sign() -> None:
+    assert link("x", "https://a@b@example.com/p") == "[x](https://example.com/p)"
+
+
+def test_a_link_with_a_lone_surrogate_is_still_one_link() -> None:
+    assert link("x", "https://example.com/a\ud800b") == "[x](https://example.com/a?b)"
+
+
 @given(text=ANY_TEXT, limit=st.integers(min_value=20, max_value=200))
 def test_capped_text_is_within_the_limit_and_says_so(text: str, limit: int) -> None:
     cut = capped(text, limit)

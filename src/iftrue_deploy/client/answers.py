@@ -20,11 +20,11 @@ class ReportError(Exception):
 
 def capped(text: str, limit: int) -> str:
     """Text cut to at most `limit` UTF-8 bytes, visibly."""
-    raw = text.encode("utf-8", "replace")
+    raw = text.encode(errors="replace")  # UTF-8, always
     if len(raw) <= limit:
         return text
     keep = limit - len(TRUNCATED.encode())
-    return raw[: max(0, keep)].decode("utf-8", "ignore") + TRUNCATED
+    return raw[: max(0, keep)].decode(errors="ignore") + TRUNCATED
 
 
 def display_url(url: str) -> str:
@@ -94,5 +94,6 @@ def _iftrue_message(text: str) -> str:
         for key in ("message", "error", "detail", "errors"):
             if data.get(key):
                 value = data[key]
-                return _quote(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
-    return _quote(json.dumps(data, ensure_ascii=False))
+                said = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)  # pragma: no mutate
+                return _quote(said)  # (the mark: ensure_ascii=None is as false)
+    return _quote(json.dumps(data, ensure_ascii=False))  # pragma: no mutate (ensure_ascii=None is as false)

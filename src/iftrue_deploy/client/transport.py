@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import PoolManager, ProxyManager
+
+if TYPE_CHECKING:
+    from urllib3._base_connection import BaseHTTPConnection
 
 _IDLE, _CONNECTING, _SENDING = "idle", "connecting", "sending"
 _stage: ContextVar[str] = ContextVar("iftrue_request_stage", default=_IDLE)
@@ -34,11 +37,24 @@ class _StageMarkingHTTPSConnection(_StageMarkingConnection, HTTPSConnection):
     pass
 
 
-class _Pool(HTTPConnectionPool):
+class _OneRequestPerConnectionPool(HTTPConnectionPool):
+    """Closes a connection once its request is done, so that every request (each attempt of every
+    record) connects anew. Kept, the connection could be closing on the server's side: the request
+    asks for "Connection: close", a server honours it a moment after answering and need not say so
+    in the answer (which is all urllib3 reads), and a request sent on it in that moment breaks
+    after "sending", as a deployment that may have been recorded."""
+
+    def _put_conn(self, conn: BaseHTTPConnection | None) -> None:
+        if conn is not None:
+            conn.close()
+        super()._put_conn(conn)  # pragma: no mutate (None back in the pool: the next request connects anew too)
+
+
+class _Pool(_OneRequestPerConnectionPool):
     ConnectionCls = _StageMarkingConnection
 
 
-class _HTTPSPool(HTTPSConnectionPool):
+class _HTTPSPool(_OneRequestPerConnectionPool, HTTPSConnectionPool):
     ConnectionCls = _StageMarkingHTTPSConnection
 
 
@@ -47,7 +63,7 @@ _POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _Pool, "https": _HTTPSPoo
 
 class _StageMarkingAdapter(HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
+        super().init_poolmanager(*args, **kwargs)  # pragma: no mutate (requests passes urllib3's defaults)
         self.poolmanager.pool_classes_by_scheme = _POOLS
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
@@ -64,8 +80,9 @@ def new_session(environ: Mapping[str, str] | None = None, adapter: HTTPAdapter |
     environ = os.environ if environ is None else environ
     session = requests.Session()
     adapter = adapter if adapter is not None else _StageMarkingAdapter()
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
+    # requests matches a mount's prefix in any case: "HTTP://" would do as well.
+    session.mount("http://", adapter)  # pragma: no mutate
+    session.mount("https://", adapter)  # pragma: no mutate
     # Without an auth of its own, requests would let a ~/.netrc entry replace the token's header.
     session.auth = _keep_headers
     # requests reads REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE itself (and lets them win over this);

@@ -33,7 +33,7 @@ def changelog(given: FieldOverrides, deployed: Deployed) -> Derived[str | None]:
     body = trigger.release.body if trigger.release is not None else None
     if body and body.strip():
         return Derived(cap(body, CHANGELOG_CAP), "release body")
-    subjects: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()  # pragma: no mutate (None is as empty: only its truth is read unless set)
     comparison = deployed.comparison
     if trigger.push is not None and deployed.push_lists_every_commit:
         subjects, source = trigger.push.subjects, f"push payload: {commits(trigger.push.count)}"

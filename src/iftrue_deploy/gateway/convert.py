@@ -87,7 +87,9 @@ def retry_after(error: GithubException) -> float | None:
     """The seconds GitHub's ``Retry-After`` asks to wait on a 403 or 429, if it says."""
     if error.status not in (403, 429):
         return None
+    # pragma: no mutate start (no header and a non-number are alike; header values come stripped)
     value = {k.lower(): v for k, v in (error.headers or {}).items()}.get("retry-after", "").strip()
+    # pragma: no mutate end
     return float(value) if value.isdigit() else None
 
 
@@ -103,7 +105,7 @@ def rate_limit_reset(error: GithubException, clock: float) -> float | None:
     message = describe(error).lower()
     if headers.get("x-ratelimit-remaining") != "0" and "rate limit" not in message:
         return None
-    reset = headers.get("x-ratelimit-reset", "")
+    reset = headers.get("x-ratelimit-reset", "")  # pragma: no mutate (no header and a non-number are alike)
     # GitHub: after a secondary limit without Retry-After, wait at least a minute.
     return float(reset) if reset.isdigit() and "secondary" not in message else clock + 60
 

@@ -129,7 +129,8 @@ def deployment(payload: dict[str, Any], runner: RunnerEnv, base: TriggerFacts) -
     if runner.event_name != "deployment_status":
         return facts
     state = p.text(status, "state")
-    outcome = None if state is None else from_deployment_state(state)
+    # Equivalent mutants: without the guard (only there for the types) a None state has no outcome either.
+    outcome = None if state is None else from_deployment_state(state)  # pragma: no mutate
     at = parse_timestamp(p.text(status, "created_at"))
     return replace(
         facts,

@@ -1,0 +1,186 @@
+"""What the gateway makes of GitHub's answers (gateway/convert.py): the API's objects as
+GitHub's OpenAPI description shows them (tests/fixtures/github) turned into plain facts, its
+refusals into a message and a time to ask again, and the retries it allows on a GET."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import urllib3
+from github import Github, GithubException
+from github.Deployment import Deployment
+from github.GitRelease import GitRelease
+from github.PullRequest import PullRequest
+from tests.conftest import GITHUB_TOKEN
+from tests.standins.github import GitHubStandIn
+
+from iftrue_deploy.facts import DeploymentFacts, PullRequestFacts, ReleaseFacts
+from iftrue_deploy.gateway.convert import (
+    deployment,
+    describe,
+    pull_request,
+    quick_retry,
+    rate_limit_reset,
+    release,
+    retry_after,
+)
+
+API = Path(__file__).resolve().parent.parent / "fixtures" / "github"
+NOW = 1_700_000_000.0
+
+
+def answer(name: str) -> Any:
+    data = json.loads((API / name).read_text())
+    return data[0] if isinstance(data, list) else data
+
+
+def test_a_release_as_the_api_describes_it() -> None:
+    raw = Github().create_from_raw_data(GitRelease, answer("release.json"))
+    assert release(raw) == ReleaseFacts(
+        id=1,
+        tag="v1.0.0",
+        name="v1.0.0",
+        body="Description of the release",
+        html_url="https://github.com/octocat/Hello-World/releases/v1.0.0",
+        draft=False,
+        prerelease=False,
+        published_at=datetime(2013, 2, 27, 19, 35, 32, tzinfo=UTC),
+        target_commitish="master",
+        author_id=1,
+    )
+
+
+def test_a_release_without_name_body_target_or_author() -> None:
+    data = {**answer("release.json"), "name": None, "body": None, "target_commitish": None, "author": None}
+    facts = release(Github().create_from_raw_data(GitRelease, data))
+    assert (facts.name, facts.body, facts.target_commitish, facts.author_id) == ("", "", "", None)
+
+
+def test_a_deployment_as_the_api_describes_it() -> None:
+    raw = Github().create_from_raw_data(Deployment, answer("deployment-simple-example.json"))
+    assert deployment(raw) == DeploymentFacts(
+        id=1,
+        node_id="MDEwOkRlcGxveW1lbnQx",
+        sha="a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d",
+        ref="topic-branch",
+        environment="production",
+        created_at=datetime(2012, 7, 20, 1, 19, 13, tzinfo=UTC),
+        creator_id=1,
+    )
+    data = {**answer("deployment-simple-example.json"), "creator": None}
+    assert deployment(Github().create_from_raw_data(Deployment, data)).creator_id is None
+
+
+def test_a_pull_request_as_the_api_describes_it() -> None:
+    raw = Github().create_from_raw_data(PullRequest, answer("pull-request.json"))
+    assert pull_request(raw, with_commits=True) == PullRequestFacts(
+        number=1347,
+        title="Amazing new feature",
+        head_branch="new-topic",
+        labels=("bug",),
+        merge_commit_sha="e5bd3914e2e596debea16f433f57875b5b90bcd6",
+        merged=True,
+        commits=3,
+        html_url="https://github.com/octocat/Hello-World/pull/1347",
+    )
+    assert pull_request(raw, with_commits=False).commits is None  # a listing does not carry it
+
+
+def test_a_listed_pull_request_has_no_commit_count_and_labels_are_lower_case() -> None:
+    data = answer("pull-request-simple-items.json")
+    data = {**data, "title": None, "merged_at": None, "labels": [{**data["labels"][0], "name": "HotFix"}]}
+    data["head"] = {**data["head"], "ref": None}
+    facts = pull_request(Github().create_from_raw_data(PullRequest, data), with_commits=False)
+    assert (facts.title, facts.head_branch, facts.labels, facts.merged, facts.commits) == (
+        "",
+        "",
+        ("hotfix",),
+        False,
+        None,
+    )
+
+
+# GitHub's refusals
+
+
+def test_a_refusal_is_described_by_its_status_and_message() -> None:
+    assert describe(GithubException(404, {"message": "Not Found"}, None)) == "HTTP 404: Not Found"
+    assert describe(GithubException(502, "<html>Bad gateway</html>", None)) == "HTTP 502"
+    assert describe(GithubException(500, None, None)) == "HTTP 500"
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "expected"),
+    [
+        (429, {"Retry-After": "30"}, 30.0),
+        (403, {"retry-after": "5"}, 5.0),
+        (403, {"Retry-After": "soon"}, None),
+        (403, {}, None),
+        (503, {"Retry-After": "30"}, None),  # not a rate limit: the gateway's own retry handles it
+    ],
+)
+def test_retry_after_is_read_on_a_rate_limit_refusal_only(
+    status: int, headers: dict[str, str], expected: float | None
+) -> None:
+    assert retry_after(GithubException(status, {"message": "x"}, headers)) == expected
+
+
+def test_a_refusal_with_no_requests_left_is_a_rate_limit_whatever_it_says() -> None:
+    headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(NOW + 900))}
+    assert rate_limit_reset(GithubException(403, {"message": "Forbidden"}, headers), NOW) == NOW + 900
+
+
+def test_a_rate_limit_without_a_reset_is_asked_again_in_a_minute() -> None:
+    error = GithubException(403, {"message": "API rate limit exceeded"}, {"X-RateLimit-Remaining": "0"})
+    assert rate_limit_reset(error, NOW) == NOW + 60
+
+
+# The retries the gateway gives PyGithub: a GET once more after a 5xx, nothing else.
+
+
+@pytest.fixture
+def github() -> Iterator[GitHubStandIn]:
+    standin = GitHubStandIn(token=GITHUB_TOKEN).start()
+    yield standin
+    standin.stop()
+
+
+def get(github: GitHubStandIn, method: str = "GET") -> urllib3.BaseHTTPResponse:
+    with urllib3.PoolManager(retries=quick_retry()) as pool:
+        return pool.request(method, f"{github.url}/rate_limit", headers={"Authorization": f"token {GITHUB_TOKEN}"})
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_a_get_answered_5xx_is_asked_once_more_and_its_last_answer_kept(github: GitHubStandIn, status: int) -> None:
+    github.fail("/rate_limit", status, times=5)
+    assert get(github).status == status
+    assert github.count(path_contains="/rate_limit") == 2
+
+
+def test_a_get_is_asked_again_at_once_even_if_a_5xx_says_retry_after(github: GitHubStandIn) -> None:
+    github.fail("/rate_limit", 503, headers={"Retry-After": "30"}, times=1)
+    started = time.monotonic()
+    assert get(github).status == 200
+    assert time.monotonic() - started < 10
+
+
+def test_other_refusals_and_other_methods_are_not_asked_again(github: GitHubStandIn) -> None:
+    github.fail("/rate_limit", 403, times=1)
+    assert get(github).status == 403
+    for method in ("POST", "PUT"):
+        github.fail("/rate_limit", 502, times=5, method=method)
+        assert get(github, method).status == 502
+    assert github.count(path_contains="/rate_limit") == 3
+
+
+def test_a_get_whose_answer_broke_off_is_not_asked_again(github: GitHubStandIn) -> None:
+    github.disconnect("/rate_limit", times=5)
+    with pytest.raises(urllib3.exceptions.MaxRetryError):
+        get(github)
+    assert github.count(path_contains="/rate_limit") == 1

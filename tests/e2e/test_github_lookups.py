@@ -433,12 +433,15 @@ def test_github_trouble_falls_back_and_still_reports(
     assert elapsed < 30  # a rate limit an hour away is not waited for
 
 
+@pytest.mark.parametrize("status", [403, 429])
 def test_a_short_secondary_rate_limit_is_waited_for(
-    tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo
+    tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo, status: int
 ) -> None:
+    """429 too: urllib3, left to itself, "retries" a 429 with Retry-After, finds no retry left and
+    raises, so that the gateway never saw the answer and fell back at once."""
     github.fail(
         r"/commits/[0-9a-f]+/pulls$",
-        403,
+        status,
         {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."},
         {"Retry-After": "1"},
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import urllib3
+import requests
 from github import Github, GithubException
 from github.Deployment import Deployment
 from github.GitRelease import GitRelease
@@ -20,12 +20,13 @@ from github.PullRequest import PullRequest
 from tests.conftest import GITHUB_TOKEN
 from tests.standins.github import GitHubStandIn
 
+from iftrue_deploy.client import BoundedAdapter, Budget, new_session
 from iftrue_deploy.facts import DeploymentFacts, PullRequestFacts, ReleaseFacts
+from iftrue_deploy.gateway import RETRY_STATUSES
 from iftrue_deploy.gateway.convert import (
     deployment,
     describe,
     pull_request,
-    quick_retry,
     rate_limit_reset,
     release,
     retry_after,
@@ -92,7 +93,7 @@ def test_a_pull_request_as_the_api_describes_it() -> None:
     assert pull_request(raw, with_commits=False).commits is None  # a listing does not carry it
 
 
-def test_a_listed_pull_request_has_no_commit_count_and_labels_are_lower_case() -> None:
+def test_a_listed_pull_request_has_no_commit_count_and_labels_keep_their_case() -> None:
     data = answer("pull-request-simple-items.json")
     data = {**data, "title": None, "merged_at": None, "labels": [{**data["labels"][0], "name": "HotFix"}]}
     data["head"] = {**data["head"], "ref": None}
@@ -100,7 +101,7 @@ def test_a_listed_pull_request_has_no_commit_count_and_labels_are_lower_case() -
     assert (facts.title, facts.head_branch, facts.labels, facts.merged, facts.commits) == (
         "",
         "",
-        ("hotfix",),
+        ("HotFix",),  # matched in any case by the flags rule, shown as GitHub spells it
         False,
         None,
     )
@@ -141,7 +142,7 @@ def test_a_rate_limit_without_a_reset_is_asked_again_in_a_minute() -> None:
     assert rate_limit_reset(error, NOW) == NOW + 60
 
 
-# The retries the gateway gives PyGithub: a GET once more after a 5xx, nothing else.
+# The retries the gateway's bounded adapter allows: a GET once more after a 5xx, nothing else.
 
 
 @pytest.fixture
@@ -151,36 +152,37 @@ def github() -> Iterator[GitHubStandIn]:
     standin.stop()
 
 
-def get(github: GitHubStandIn, method: str = "GET") -> urllib3.BaseHTTPResponse:
-    with urllib3.PoolManager(retries=quick_retry()) as pool:
-        return pool.request(method, f"{github.url}/rate_limit", headers={"Authorization": f"token {GITHUB_TOKEN}"})
+def get(github: GitHubStandIn, method: str = "GET") -> requests.Response:
+    adapter = BoundedAdapter(Budget(30, None), connect_retries=1, retry_statuses=RETRY_STATUSES)
+    with new_session({}, adapter=adapter) as session:
+        return session.request(method, f"{github.url}/rate_limit", headers={"Authorization": f"token {GITHUB_TOKEN}"})
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_a_get_answered_5xx_is_asked_once_more_and_its_last_answer_kept(github: GitHubStandIn, status: int) -> None:
     github.fail("/rate_limit", status, times=5)
-    assert get(github).status == status
+    assert get(github).status_code == status
     assert github.count(path_contains="/rate_limit") == 2
 
 
 def test_a_get_is_asked_again_at_once_even_if_a_5xx_says_retry_after(github: GitHubStandIn) -> None:
     github.fail("/rate_limit", 503, headers={"Retry-After": "30"}, times=1)
     started = time.monotonic()
-    assert get(github).status == 200
+    assert get(github).status_code == 200
     assert time.monotonic() - started < 10
 
 
 def test_other_refusals_and_other_methods_are_not_asked_again(github: GitHubStandIn) -> None:
     github.fail("/rate_limit", 403, times=1)
-    assert get(github).status == 403
+    assert get(github).status_code == 403
     for method in ("POST", "PUT"):
         github.fail("/rate_limit", 502, times=5, method=method)
-        assert get(github, method).status == 502
+        assert get(github, method).status_code == 502
     assert github.count(path_contains="/rate_limit") == 3
 
 
 def test_a_get_whose_answer_broke_off_is_not_asked_again(github: GitHubStandIn) -> None:
     github.disconnect("/rate_limit", times=5)
-    with pytest.raises(urllib3.exceptions.MaxRetryError):
+    with pytest.raises(requests.exceptions.RequestException):
         get(github)
     assert github.count(path_contains="/rate_limit") == 1

@@ -105,9 +105,19 @@ class BoundedAdapter(_StageMarkingAdapter):
         connect_retries: int = 0,
         retry_statuses: frozenset[int] = frozenset(),
     ) -> None:
-        super().__init__(
-            max_retries=Retry(total=connect_retries, connect=connect_retries, read=0, status=0, redirect=0)
+        # Only a broken connect is urllib3's to retry. Without respect_retry_after_header=False it
+        # would also "retry" a 429/503 that carries Retry-After, find no status retry left and raise,
+        # so that the gateway never saw GitHub's answer (its rate-limit wait, its message).
+        retry = Retry(
+            total=connect_retries,
+            connect=connect_retries,
+            read=0,
+            status=0,
+            redirect=0,
+            respect_retry_after_header=False,
+            raise_on_status=False,
         )
+        super().__init__(max_retries=retry)
         self.budget = budget
         self.limit = limit
         self.retry_statuses = retry_statuses

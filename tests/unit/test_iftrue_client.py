@@ -17,12 +17,10 @@ from tests.conftest import IFTRUE_TOKEN
 from tests.standins.iftrue import Fault, IftrueStandIn
 from tests.tls import make_ca
 
-from iftrue_deploy.client import IftrueClient, ReportError, RetryPolicy, new_session
+from iftrue_deploy.client import IftrueClient, ReportError, RetryPolicy, failure_reason, never_connected, new_session
 from iftrue_deploy.client.answers import (
     MAX_ANSWER_BYTES,
     MAX_QUOTE_BYTES,
-    _never_connected,
-    _reason,
     capped,
     display_url,
 )
@@ -341,11 +339,11 @@ def test_an_endless_refusal_is_quoted_from_its_start(iftrue: IftrueStandIn) -> N
     ],
 )
 def test_a_failed_connection_is_named_in_a_few_words(text: str, reason: str) -> None:
-    assert _reason(requests.exceptions.ConnectionError(text)) == reason
+    assert failure_reason(requests.exceptions.ConnectionError(text)) == reason
 
 
 def test_an_error_without_text_is_named_by_its_kind() -> None:
-    assert _reason(requests.exceptions.ConnectionError()) == "ConnectionError"
+    assert failure_reason(requests.exceptions.ConnectionError()) == "ConnectionError"
 
 
 @pytest.mark.parametrize(
@@ -358,7 +356,7 @@ def test_an_error_without_text_is_named_by_its_kind() -> None:
     ],
 )
 def test_only_a_plainly_failed_connect_counts_as_never_connected(error: Exception, never: bool) -> None:
-    assert _never_connected(error) is never
+    assert never_connected(error) is never
 
 
 def test_capped_text_at_the_limit_is_whole_and_past_it_is_cut_visibly() -> None:

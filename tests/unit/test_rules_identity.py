@@ -56,7 +56,7 @@ def test_member_id_unknown_is_an_input_error() -> None:
     with pytest.raises(InputError) as error:
         identity.member_id(NONE, deployed(TriggerFacts(sha=SHA)))
     assert error.value.name == "member-id"
-    assert error.value.problem == "could not be derived (no sender in the event and no GITHUB_ACTOR_ID); set it"
+    assert error.value.problem == "could not be derived (no sender in the event or GITHUB_ACTOR_ID); set it"
 
 
 # deployment_node_id: input → the event's deployment → the newest GitHub Deployment of the commit

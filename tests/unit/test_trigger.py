@@ -268,7 +268,7 @@ def test_deployment_status_in_progress_is_not_final() -> None:
     assert facts.no_outcome == (
         "The deployment status is 'in_progress', not final; nothing was reported: iftrue cannot change a "
         "record once sent, so each status would count as one more deployment. Run on final states "
-        "only (success, failure, error), or give the status input to report this one."
+        "only (success, failure, error), or set status to report this one."
     )
     assert facts.url == "https://github.com/Codertocat/Hello-World/runs/145988746?check_suite_focus=true"
     assert facts.span == Span(at("2022-01-03T01:28:30"), at("2022-01-03T01:28:40"))

@@ -123,7 +123,8 @@ class Fault:
     # "http": answer status/body/headers; "truncate": answer normally with the body cut in half;
     # "close": close the connection without answering; "delay": sleep, then answer normally;
     # "trickle": answer normally, the body one byte every `delay` seconds after the headers;
-    # "huge": answer 200 with `size` bytes of valid JSON (see GitHubStandIn.huge).
+    # "huge": answer 200 with `size` bytes of valid JSON (see GitHubStandIn.huge);
+    # "cut": answer normally, Content-Length the whole body's, then close after half of it.
     kind: str = "http"
     delay: float = 0.0
     size: int = 0
@@ -592,6 +593,10 @@ class GitHubStandIn:
         """The normal answer, its JSON body cut in the middle (Content-Length of the cut body)."""
         return self._add_fault(Fault(re.compile(path_pattern), times=times, method=method, kind="truncate"))
 
+    def cut(self, path_pattern: str, times: int = 1, method: str | None = None) -> Fault:
+        """The normal answer, its connection closed half-way through the body it announced."""
+        return self._add_fault(Fault(re.compile(path_pattern), times=times, method=method, kind="cut"))
+
     def disconnect(self, path_pattern: str, times: int = 1, method: str | None = None) -> Fault:
         """Closes the connection after reading the request, without answering."""
         return self._add_fault(Fault(re.compile(path_pattern), times=times, method=method, kind="close"))
@@ -715,6 +720,17 @@ class GitHubStandIn:
                 except OSError:  # the client gave up, as it should
                     self.close_connection = True
 
+            def send_cut(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                for key, value in headers.items():
+                    if key.lower() != "content-length":
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+
             def handle(self) -> None:
                 try:
                     super().handle()
@@ -808,6 +824,9 @@ class GitHubStandIn:
         if fault is not None and fault.kind == "huge":
             out = self._huge_body(fault, ctx)
         request.status = answer.status
+        if fault is not None and fault.kind == "cut":
+            handler.send_cut(answer.status, out, {**headers, **answer.headers})  # type: ignore[attr-defined]
+            return
         if fault is not None and fault.kind == "trickle":
             handler.send_trickled(answer.status, out, {**headers, **answer.headers}, fault.delay)  # type: ignore[attr-defined]
             return

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
+import urllib3
 from urllib3.util.retry import Retry
 
 from ..interrupt import TimeUp, deadline
@@ -78,7 +79,7 @@ def read_capped(response: requests.Response, limit: int, left: Callable[[], floa
     (``read1``), so a trickle cannot hold a read open (the alarm covers the main thread; this, any)."""
     chunks: list[bytes] = []
     size = 0
-    while chunk := response.raw.read1(CHUNK):
+    while chunk := _read1(response):
         chunks.append(chunk)
         size += len(chunk)
         if size > limit:
@@ -87,6 +88,22 @@ def read_capped(response: requests.Response, limit: int, left: Callable[[], floa
             raise TimeUp
     response.raw.release_conn()  # read to the end: the connection may be kept alive
     return b"".join(chunks), False
+
+
+def _read1(response: requests.Response) -> bytes:
+    """One ``recv``'s worth of the body. urllib3's own errors become the requests exceptions that
+    ``iter_content`` would raise, so that every caller's ``except RequestException`` sees an answer
+    that broke off (a 201 cut short is a deployment recorded, never an "Unexpected error")."""
+    try:
+        return response.raw.read1(CHUNK)
+    except urllib3.exceptions.ProtocolError as error:
+        raise requests.exceptions.ChunkedEncodingError(error, request=response.request) from None
+    except urllib3.exceptions.DecodeError as error:
+        raise requests.exceptions.ContentDecodingError(error, request=response.request) from None
+    except urllib3.exceptions.SSLError as error:
+        raise requests.exceptions.SSLError(error, request=response.request) from None
+    except urllib3.exceptions.ReadTimeoutError as error:
+        raise requests.exceptions.ConnectionError(error, request=response.request) from None
 
 
 class BoundedAdapter(_StageMarkingAdapter):

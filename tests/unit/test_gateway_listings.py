@@ -6,6 +6,7 @@ a workflow run of the runs listing as plain facts, and the runs walked in window
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -100,6 +101,20 @@ def test_a_page_holds_at_most_a_page_of_items() -> None:
 )
 def test_the_created_filter_is_in_utc_to_the_second(until: datetime) -> None:
     assert created_filter(until) == "<=2024-05-01T10:00:00+00:00"
+
+
+@pytest.fixture
+def machine_in_tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("machine_in_tokyo")
+def test_the_created_filter_is_in_utc_whatever_the_machine_s_time_zone() -> None:
+    assert created_filter(datetime(2024, 5, 1, 10, 0, tzinfo=UTC)) == "<=2024-05-01T10:00:00+00:00"
 
 
 # A run of the runs listing
@@ -244,6 +259,12 @@ def test_a_history_of_exactly_the_cap_ends_with_the_oldest_run_listed_again() ->
     pages = walk(github)
     assert github.asked == [*(query(p) for p in range(1, 11)), query(1, START - 999 * timedelta(minutes=1))]
     assert pages[-1] == [1]
+
+
+def test_a_history_of_one_run_less_than_the_cap_is_one_window() -> None:
+    github = GitHub(history(FILTERED_RUNS_CAP - 1))
+    assert len(walk(github)) == 10
+    assert github.asked == [query(p) for p in range(1, 11)]
 
 
 def test_a_window_whose_runs_all_started_together_is_the_last() -> None:

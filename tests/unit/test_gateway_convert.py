@@ -15,21 +15,25 @@ import pytest
 import requests
 from github import Github, GithubException
 from github.Deployment import Deployment
+from github.DeploymentStatus import DeploymentStatus
 from github.GitRelease import GitRelease
 from github.PullRequest import PullRequest
 from tests.conftest import GITHUB_TOKEN
 from tests.standins.github import GitHubStandIn
 
 from iftrue_deploy.client import BoundedAdapter, Budget, new_session
-from iftrue_deploy.facts import DeploymentFacts, PullRequestFacts, ReleaseFacts
+from iftrue_deploy.facts import Comparison, DeploymentFacts, DeploymentStatusFacts, PullRequestFacts, ReleaseFacts
 from iftrue_deploy.gateway import RETRY_STATUSES
 from iftrue_deploy.gateway.convert import (
+    comparison,
     deployment,
+    deployment_status,
     describe,
     pull_request,
     rate_limit_reset,
     release,
     retry_after,
+    run_start,
 )
 
 API = Path(__file__).resolve().parent.parent / "fixtures" / "github"
@@ -76,6 +80,102 @@ def test_a_deployment_as_the_api_describes_it() -> None:
     )
     data = {**answer("deployment-simple-example.json"), "creator": None}
     assert deployment(Github().create_from_raw_data(Deployment, data)).creator_id is None
+
+
+def test_a_deployment_status_as_the_api_describes_it() -> None:
+    raw = Github().create_from_raw_data(DeploymentStatus, answer("deployment-status.json"))
+    assert deployment_status(raw) == DeploymentStatusFacts(
+        state="success",
+        created_at=datetime(2012, 7, 20, 1, 19, 13, tzinfo=UTC),
+        target_url="https://example.com/deployment/42/output",
+    )
+    data = {**answer("deployment-status.json"), "state": "failure", "target_url": None, "created_at": None}
+    facts = deployment_status(Github().create_from_raw_data(DeploymentStatus, data))
+    assert facts == DeploymentStatusFacts(state="failure", created_at=None, target_url=None)
+
+
+# The compare answer: GitHub lists at most 250 commits and counts all of them in total_commits.
+
+HEAD = "6dcb09b5b57875f334f61aebed695e2e4193db5e"
+
+
+def test_a_comparison_as_the_api_describes_it() -> None:
+    assert comparison(answer("commit-comparison.json"), HEAD) == Comparison(
+        total_commits=1, subjects=("Fix all the bugs",), head_message="Fix all the bugs", status="behind"
+    )
+
+
+def listed_commit(n: int, message: Any = None) -> dict[str, Any]:
+    commit = answer("commit-comparison.json")["commits"][0]
+    text = f"\n  Change {n}\n\nWhy it changed.\n" if message is None else message
+    return {**commit, "sha": f"{n:040x}", "commit": {**commit["commit"], "message": text}}
+
+
+def test_a_long_comparison_counts_every_commit_and_reads_the_subjects_of_the_listed_ones() -> None:
+    commits = [listed_commit(n) for n in range(250)]
+    data = {**answer("commit-comparison.json"), "status": "ahead", "total_commits": 300, "commits": commits}
+    facts = comparison(data, "f" * 40)  # the head is beyond the first page
+    assert facts.total_commits == 300
+    assert facts.subjects == tuple(f"Change {n}" for n in range(250))
+    assert (facts.head_message, facts.status) == (None, "ahead")
+
+
+def test_a_comparison_skips_what_has_no_message_and_keeps_the_head_message_whole() -> None:
+    commits: list[Any] = [
+        "not a commit",
+        {"sha": "a" * 40, "commit": None},
+        listed_commit(1, message=""),
+        listed_commit(2, message=" \n "),
+        {"sha": "b" * 40},
+        listed_commit(3, message="\n First line\nsecond line"),
+        listed_commit(4, message="Deploy it\n\nBody text"),
+    ]
+    data = {"status": "diverged", "total_commits": 7, "commits": commits}
+    assert comparison(data, f"{4:040x}") == Comparison(
+        total_commits=7,
+        subjects=("First line", "Deploy it"),
+        head_message="Deploy it\n\nBody text",
+        status="diverged",
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"status": "identical", "total_commits": 0, "commits": []}, Comparison(0, (), None, "identical")),
+        ({"status": "identical", "total_commits": 0, "commits": None}, Comparison(0, (), None, "identical")),
+        ({"status": "unknown", "total_commits": 0}, Comparison(0, (), None, None)),
+        ({"total_commits": 2, "commits": [listed_commit(1), "x"]}, Comparison(2, ("Change 1",), None, None)),
+        ({"total_commits": 1, "commits": [{"sha": HEAD, "commit": None}]}, Comparison(1, (), None, None)),
+        ({"total_commits": 1, "commits": [{"sha": HEAD}]}, Comparison(1, (), None, None)),
+    ],
+)
+def test_a_comparison_without_commits_head_or_a_known_status(data: dict[str, Any], expected: Comparison) -> None:
+    assert comparison(data, HEAD) == expected
+
+
+@pytest.mark.parametrize("total", ["300", None, 3.0])
+def test_a_comparison_whose_total_is_not_a_number_is_refused(total: Any) -> None:
+    with pytest.raises(TypeError, match=r"^total_commits is not a number$"):
+        comparison({"status": "ahead", "total_commits": total, "commits": []}, HEAD)
+
+
+# When a workflow run (attempt) started
+
+
+def test_a_run_starts_at_run_started_at_else_at_its_creation() -> None:
+    run = answer("workflow-run.json")
+    started = {**run, "run_started_at": "2020-01-22T19:40:00Z", "created_at": "2020-01-22T19:33:08Z"}
+    assert run_start(started) == datetime(2020, 1, 22, 19, 40, tzinfo=UTC)
+    for missing in ({k: v for k, v in run.items() if k != "run_started_at"}, {**run, "run_started_at": "soon"}):
+        assert run_start({**missing, "created_at": "2020-01-22T19:33:08Z"}) == datetime(
+            2020, 1, 22, 19, 33, 8, tzinfo=UTC
+        )
+
+
+def test_a_run_without_any_start_time_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"^the run has no start time$"):
+        run_start({"id": 1, "run_started_at": None, "created_at": "yesterday"})
 
 
 def test_a_pull_request_as_the_api_describes_it() -> None:

@@ -86,7 +86,7 @@ def run_pages(
 ) -> Iterator[list[RunFacts]]:
     """The completed runs of ``workflow`` on ``branch`` created at or before ``created_until``,
     newest first, in windows of at most FILTERED_RUNS_CAP."""
-    url = f"{repo_url}/actions/workflows/{quote(workflow, safe='')}/runs"
+    url = f"{repo_url}/actions/workflows/{quote(workflow, safe='')}/runs"  # pragma: no mutate (safe="XXXX": letters are never quoted)
     until = created_until
     while True:
         listed = 0
@@ -109,7 +109,9 @@ def run_pages(
         for items in pager(f"runs of {workflow} on {branch}", fetch_page):
             listed += len(items)
             for item in items:
-                if item.created_at is not None and (oldest is None or item.created_at < oldest):
+                if item.created_at is not None and (
+                    oldest is None or item.created_at < oldest  # pragma: no mutate (<=: an equal time is as old)
+                ):
                     oldest = item.created_at
             yield items
             if listed >= FILTERED_RUNS_CAP:

@@ -114,3 +114,7 @@ def test_any_other_failure_quotes_the_error_on_one_line() -> None:
     assert describe_failure(requests.exceptions.RequestException(request=_request("https://h/"))) == (
         "the request to h failed (RequestException)"
     )
+
+
+def test_an_error_that_is_not_requests_own_names_the_server() -> None:
+    assert describe_failure(ValueError("odd")) == "the request to the server failed (odd)"

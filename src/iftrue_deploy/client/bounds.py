@@ -127,12 +127,12 @@ class BoundedAdapter(_StageMarkingAdapter):
         # so that the gateway never saw GitHub's answer (its rate-limit wait, its message).
         retry = Retry(
             total=connect_retries,
-            connect=connect_retries,
+            connect=connect_retries,  # pragma: no mutate (total= alone bounds a connect retry as well)
             read=0,
-            status=0,
-            redirect=0,
-            respect_retry_after_header=False,
-            raise_on_status=False,
+            status=0,  # pragma: no mutate (no status_forcelist: a status is never retried by this)
+            redirect=0,  # pragma: no mutate (requests asks urllib3 never to follow a redirect)
+            respect_retry_after_header=False,  # pragma: no mutate (status=0 alone also stops it)
+            raise_on_status=False,  # pragma: no mutate (read only once a status retry ran out: none is)
         )
         super().__init__(max_retries=retry)
         self.budget = budget
@@ -140,7 +140,11 @@ class BoundedAdapter(_StageMarkingAdapter):
         self.retry_statuses = retry_statuses
 
     def send(  # type: ignore[override]
-        self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None, **kwargs: Any
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,  # pragma: no mutate (ignored: every exchange streams its answer)
+        timeout: Any = None,
+        **kwargs: Any,
     ) -> requests.Response:
         response = self._exchange(request, kwargs)
         if response.status_code in self.retry_statuses and request.method == "GET":
@@ -157,7 +161,9 @@ class BoundedAdapter(_StageMarkingAdapter):
         timeout = (min(CONNECT_SECONDS, seconds), min(READ_SECONDS, seconds))
         try:
             with deadline(seconds):
+                # pragma: no mutate start (HTTPAdapter.send ignores stream: urllib3 never preloads)
                 response = super().send(request, stream=True, timeout=timeout, **kwargs)
+                # pragma: no mutate end
                 try:
                     body, cut = read_capped(response, self.limit, lambda: seconds - (clock() - started))
                 finally:

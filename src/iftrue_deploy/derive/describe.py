@@ -16,9 +16,7 @@ def title(given: FieldOverrides, deployed: Deployed) -> Derived[str]:
     release = deployed.trigger.release
     if release is not None and (release.name or release.tag):
         return Derived(
-            # pragma: no mutate start (the `or ""` is never reached: the name or the tag is there)
-            cap(release.name or release.tag or "", TITLE_CAP),
-            # pragma: no mutate end
+            cap(release.name or release.tag or "", TITLE_CAP),  # pragma: no mutate (a name or a tag is there)
             "release name" if release.name else "release tag",
         )
     pr = deployed.pull_request

@@ -83,7 +83,8 @@ class Spool(Generic[T]):
 
     def __init__(self, kind: type[T]) -> None:
         self.kind = kind
-        self.file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+        # json.dumps writes ASCII only (its escapes), which any encoding reads back as written.
+        self.file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # pragma: no mutate (ASCII)
 
     def write(self, item: T) -> int:
         self.file.seek(0, 2)

@@ -42,7 +42,7 @@ def link(label: str, url: str | None) -> str:
         parts = urlsplit(url.strip())
     except ValueError:
         return cell(label)
-    host = parts.netloc.rsplit("@", 1)[-1]
+    host = parts.netloc.rsplit("@", 1)[-1]  # pragma: no mutate (any maxsplit gives the same last part)
     if "@" in url and "@" not in parts.netloc:
         # "https://user:pa/ss@host": a password holding "/" hides where the host starts, and a
         # guess could link the password or another host. No link; the label stays.

@@ -294,3 +294,37 @@ def test_statuses_github_cannot_give_are_the_deployments_problem() -> None:
     github = FakeGitHub(deployment_list=[made(2, 2), made(1, 1)], unavailable={"deployment_statuses"})
     (past,) = past_deployments(github, "deployment:1")
     assert (past.state, past.problem, past.previous_success) == ("", "503 for deployment_statuses", None)
+
+
+class Repeating(FakeGitHub):
+    """Answers every listing's first page twice, as a server repeating its page does."""
+
+    def release_pages(self) -> Iterator[list[ReleaseFacts]]:
+        page = list(self.release_list)
+        yield from (page, page)
+
+    def deployment_pages(self, environment: str) -> Iterator[list[DeploymentFacts]]:
+        page = [d for d in self.deployment_list if d.environment == environment]
+        yield from (page, page)
+
+
+def test_a_repeated_page_of_releases_is_named_in_the_warning_and_each_release_counted() -> None:
+    github = Repeating(release_list=[on(6, "v3", 3), on(5, "v2", 2), on(1, "v1", 1)])
+    walk = PastReleases(github, (T0 + 3 * DAY).date().isoformat(), STARTED)
+    assert walk.walked.listed == 3 and walk.walked.repeated == 3
+    assert walk.walked.warnings == [
+        "GitHub answered page 2 of the releases with none that was not already listed; "
+        "the listing ends there (every one listed before is reported)."
+    ]
+
+
+def test_a_repeated_page_of_deployments_names_the_environment_in_the_warning() -> None:
+    github = Repeating(deployment_list=[made(2, 2), made(1, 1)])
+    walk = past_deployments(github, T0.date().isoformat())
+    assert walk.walked.listed == 2
+    assert walk.walked.warnings[0].startswith("GitHub answered page 2 of the deployments in 'production' with none")
+
+
+def test_a_deployment_made_the_moment_the_tag_was_published_is_after_it() -> None:
+    github = FakeGitHub(release_list=[on(3, "v1", 1)], deployment_list=[made(3, 3), made(2, 2)])
+    assert [p.deployment.id for p in past_deployments(github, "v1")] == [3]

@@ -9,6 +9,7 @@ import pytest
 from tests.unit.fake_github import BASE, SHA, T0, FakeGitHub, pr
 
 from iftrue_deploy.derive import Derived, ExplainedRecord, Lookups, Options, Skip, derive_record
+from iftrue_deploy.derive.because import QUOTE_LIMIT, quoted
 from iftrue_deploy.facts import Comparison
 from iftrue_deploy.record import DeploymentRecord
 from iftrue_deploy.settings import FieldOverrides
@@ -134,6 +135,24 @@ def test_a_field_no_rule_gave_is_an_error_not_a_default() -> None:
     del fields["is_hotfix"]
     with pytest.raises(TypeError, match="no rule gave is_hotfix"):
         ExplainedRecord.of(fields)
+
+
+def test_every_field_no_rule_gave_is_named_in_the_error() -> None:
+    fields = {name: Derived(getattr(derive(CONTEXT, None), name), "r") for name in DeploymentRecord.model_fields}
+    del fields["is_hotfix"], fields["is_fix"]
+    with pytest.raises(TypeError, match=r"^no rule gave is_fix, is_hotfix: every field needs a Derived$"):
+        ExplainedRecord.of(fields)
+
+
+def test_a_quote_in_a_reason_is_one_line_in_backticks_its_own_backticks_made_quotes() -> None:
+    assert quoted("fix `login`\n  page") == "`fix 'login' page`"
+
+
+def test_a_quote_at_its_limit_is_whole_and_one_longer_is_cut_to_the_limit() -> None:
+    """The cut keeps the quote at QUOTE_LIMIT characters, the last being the ellipsis."""
+    assert quoted("x" * QUOTE_LIMIT) == f"`{'x' * QUOTE_LIMIT}`"
+    assert quoted("y" * (QUOTE_LIMIT + 1)) == f"`{'y' * (QUOTE_LIMIT - 1)}…`"
+    assert quoted("abcdef", limit=4) == "`abc…`"
 
 
 # A full release's `published` event, read at the commit that ran (no checkout).

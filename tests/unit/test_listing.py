@@ -69,7 +69,31 @@ def test_a_page_with_nothing_new_ends_the_listing_with_a_warning() -> None:
     w, ids = walk(pages)
     assert ids == [4, 5]
     assert pages.asked == 2
-    assert len(w.result.warnings) == 1 and "page 2" in w.result.warnings[0]
+    assert w.result.warnings == [
+        "GitHub answered page 2 of the items with none that was not already listed; "
+        "the listing ends there (every one listed before is reported)."
+    ]
+
+
+@pytest.mark.parametrize(
+    "pages",
+    [
+        Pages([item(5, 5)], [item(5, 5)]),  # ended by a page with nothing new
+        Pages([item(9, 9)], [item(1, 1)], [item(0, 0)]),  # ended by a page all before the bound
+        Pages([item(9, 9)]),  # ended by the last page
+    ],
+)
+def test_reading_the_pages_gives_what_it_found_however_the_listing_ends(pages: Pages) -> None:
+    w = Walk(SOURCE, since(5), STARTED)
+    assert w.read_pages(pages) is w.result
+    assert w.result.listed >= 1
+
+
+def test_the_older_items_are_one_unless_more_are_asked_for() -> None:
+    w = Walk(SOURCE, since(5), STARTED)
+    w.read_pages(Pages([item(9, 9), item(3, 3), item(2, 2), item(1, 1)]))
+    assert w.older(lambda i: True) == [item(3, 3)]
+    assert w.older(lambda i: i.id != 3, 2) == [item(2, 2), item(1, 1)]
 
 
 def test_an_empty_page_ends_quietly() -> None:
@@ -127,7 +151,7 @@ def test_the_spool_gives_back_what_it_was_given() -> None:
 
 def test_a_value_that_cannot_be_spooled_is_an_error() -> None:
     spool: Spool[object] = Spool(object)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^object cannot be spooled$"):
         spool.write(Item(1, T0, note=object()))  # type: ignore[arg-type]
 
 

@@ -3,6 +3,7 @@ deployments, their outcome, timing and base; the inputs and messages that go wit
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -97,8 +98,46 @@ def test_continuing_after_a_run_orders_by_start_and_excludes_up_to_it() -> None:
 
 
 def test_an_unknown_run_to_continue_after_names_the_input() -> None:
-    with pytest.raises(InputError, match=r"backfill-since.*no completed run 99 of deploy\.yml on main"):
+    with pytest.raises(InputError) as raised:
         past(run(2, 2), run(1, 1), since="run:99")
+    assert (raised.value.name, raised.value.problem) == (
+        "backfill-since",
+        "no completed run 99 of deploy.yml on main was found; expected run:<id> of one",
+    )
+
+
+def test_a_deployment_to_continue_after_says_to_backfill_deployments() -> None:
+    with pytest.raises(InputError) as raised:
+        past(run(1, 1), since="deployment:5")
+    assert (raised.value.name, raised.value.problem) == (
+        "backfill-since",
+        "'deployment:5' continues a backfill of deployments; set backfill-source: deployments",
+    )
+
+
+def test_a_tag_is_no_start_for_runs_and_the_error_says_what_is() -> None:
+    with pytest.raises(InputError) as raised:
+        past(run(1, 1), since="v1.0.0")
+    assert (raised.value.name, raised.value.problem) == (
+        "backfill-since",
+        "expected a date YYYY-MM-DD or run:<id> with backfill-source: runs, got 'v1.0.0'",
+    )
+
+
+def test_each_run_is_counted_once_and_a_repeated_page_is_named_in_the_warning() -> None:
+    class Repeating(FakeGitHub):
+        def run_pages(self, workflow: str, branch: str, created_until: datetime) -> Iterator[list[RunFacts]]:
+            yield from (list(self.run_list), list(self.run_list))
+
+    runs = PastRuns(Repeating(run_list=[run(2, 2), run(1, 1)]), "deploy.yml", "main", "2024-05-01", STARTED)
+    assert runs.walked.listed == 2 and runs.walked.repeated == 2
+    assert runs.walked.warnings[0].startswith("GitHub answered page 2 of the runs of deploy.yml on main with none")
+
+
+def test_a_run_that_ended_after_the_backfill_started_is_left_to_the_live_workflow() -> None:
+    ended_later = run(2, 2, updated_at=STARTED.replace(microsecond=0))
+    runs = past(ended_later, run(1, 1))
+    assert [p.run.id for p in runs] == [1] and runs.walked.later == 1
 
 
 @pytest.mark.parametrize("since", ["v1.0.0", "deployment:5"])
@@ -120,6 +159,18 @@ def test_runs_are_listed_created_before_the_second_the_backfill_started() -> Non
 )
 def test_the_workflow_is_named_by_its_file(given: str) -> None:
     assert workflow_file(given) == "deploy.yml"
+
+
+@pytest.mark.parametrize(
+    ("given", "name"),
+    [
+        (".github/workflows/deploy.yml/", "deploy.yml"),  # a trailing slash
+        ("/deploy.yml", "deploy.yml"),
+        ("o/r/.github/workflows/deploy.yml@refs/heads/a@b", "deploy.yml"),  # the ref is after the first @
+    ],
+)
+def test_the_workflows_file_is_its_last_path_part_before_the_ref(given: str, name: str) -> None:
+    assert workflow_file(given) == name
 
 
 def test_run_ids_continue_a_backfill() -> None:

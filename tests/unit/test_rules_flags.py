@@ -329,3 +329,10 @@ def test_a_rollback_release_names_the_tag_whole() -> None:
         True, "a rollback: the compare from the previous release `v1.10.0-rc.2` says `behind`"
     )
     assert notices(d)[0].startswith("This deployment is a rollback from v1.10.0-rc.2 to abcdef1 (")
+
+
+def test_is_hotfix_after_a_deployment_github_cannot_compare_with_says_there_was_no_compare() -> None:
+    gh = FakeGitHub(deployment_list=[deployment(4, OTHER)], statuses={4: [fake_status("success")]})
+    assert flags.is_hotfix(NONE, deployed(TriggerFacts(sha=SHA), gh), HOTFIX, "main") == Derived(
+        False, "no hotfix label or `hotfix/` branch (and no compare with the previous deployment)"
+    )

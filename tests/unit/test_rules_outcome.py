@@ -196,6 +196,11 @@ def test_duration_why() -> None:
     assert duration_why(TriggerFacts(sha=SHA, run_id="7", run_attempt="2"), gh) == Derived(
         7.82, "run attempt 2 started 10:02:11 UTC, timed to now"
     )
+    first = FakeGitHub(run_starts={("7", ""): T0 + timedelta(seconds=131)})  # no attempt given: the first
+    assert (
+        duration_why(TriggerFacts(sha=SHA, run_id="7"), first).reason
+        == "run attempt 1 started 10:02:11 UTC, timed to now"
+    )
     assert outcome.deployment_duration(
         FieldOverrides(deployment_duration=3.0), deployed(TriggerFacts()), "minutes", at_now
     ) == (Derived(3, "input"))

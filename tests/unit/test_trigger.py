@@ -526,3 +526,31 @@ def test_workflow_run_from_a_fork_is_no_deployment() -> None:
 def test_other_events_report_the_runner_commit(fixture: str) -> None:
     facts = read_trigger(event_payload(fixture), runner(fixture))
     assert facts.skip is None and facts.sha == RUNNER_SHA and facts.pushed_ref == "refs/heads/main"
+
+
+def test_for_ref_with_the_commit_id_input_says_the_commit_is_the_inputs() -> None:
+    base = context("push")
+    assert (for_ref(base, "main", GIVEN).sha, for_ref(base, "main", GIVEN).commit_from) == (GIVEN, "input")
+    assert for_ref(base, "a" * 40).commit_from == "the `ref` input"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "path"),
+    [
+        ("push-branch-created", ("after",)),
+        ("pull_request-closed-merged", ("pull_request", "merge_commit_sha")),
+        ("deployment-created", ("deployment", "sha")),
+        ("workflow_run-completed-success", ("workflow_run", "head_sha")),
+    ],
+)
+def test_an_event_without_its_commit_says_nothing_of_where_the_commit_came_from(
+    fixture: str, path: tuple[str, ...]
+) -> None:
+    """The runner's commit is then the one, and its reason is the default's, not the event field's."""
+    payload = copy.deepcopy(event_payload(fixture))
+    holder = payload
+    for key in path[:-1]:
+        holder = holder[key]
+    del holder[path[-1]]
+    facts = read_trigger(payload, runner(fixture.split("-")[0]))
+    assert facts.commit_from is None

@@ -16,7 +16,8 @@ def title(given: FieldOverrides, deployed: Deployed) -> Derived[str]:
     release = deployed.trigger.release
     if release is not None and (release.name or release.tag):
         return Derived(
-            cap(release.name or release.tag or "", TITLE_CAP), "release name" if release.name else "release tag"
+            cap(release.name or release.tag or "", TITLE_CAP),  # pragma: no mutate (a name or a tag is there)
+            "release name" if release.name else "release tag",
         )
     pr = deployed.pull_request
     if pr is not None and pr.title:

@@ -32,7 +32,10 @@ def is_fix(
     if branch.lower().startswith(("fix/", "bugfix/")):
         return Derived(True, f"branch {quoted(branch)}")
     titles = [
-        (f"title of pull request #{pr.number}" if pr is not None else "", pr.title if pr is not None else None),
+        (  # without a pull request its title is None: its "" label is never said
+            f"title of pull request #{pr.number}" if pr is not None else "",  # pragma: no mutate
+            pr.title if pr is not None else None,
+        ),
         ("title", title),
         ("commit subject", deployed.subject if pr is None else None),
     ]

@@ -5,14 +5,12 @@ summary column and the backfill's progress lines, end to end against the stand-i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from tests import scenarios
 from tests.conftest import IFTRUE_TOKEN, ActionRun, event_payload, github_env, run_action
 from tests.runner_commands import injected
-from tests.scenarios import BUDGET, REPO_URL, Repo, build_repo, deployment_payload, report, report_call, sent
+from tests.scenarios import BUDGET, REPO_URL, Repo, deployment_payload, report, report_call, sent
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
 from tests.summary_checks import summary_problems
@@ -21,18 +19,6 @@ from iftrue_deploy.record import DeploymentRecord
 
 FIELDS = list(DeploymentRecord.model_fields)
 SUCCES = "the event carries no outcome: `succes`"
-
-
-@pytest.fixture
-def github() -> Iterator[GitHubStandIn]:
-    standin = scenarios.github_standin()
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
-def repo(github: GitHubStandIn) -> Repo:
-    return build_repo(github)
 
 
 def explained(run: ActionRun) -> dict[str, str]:

@@ -11,7 +11,6 @@ import io
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,18 +34,6 @@ MB = 1_000_000
 # machine may add around them.
 LOOKUPS = 30
 SLACK = 15
-
-
-@pytest.fixture
-def github() -> Iterator[GitHubStandIn]:
-    standin = scenarios.github_standin()
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
-def repo(github: GitHubStandIn) -> Repo:
-    return build_repo(github)
 
 
 def run_merge_push(tmp_path: Path, iftrue: IftrueStandIn, github: GitHubStandIn, repo: Repo) -> tuple[float, list[str]]:

@@ -8,28 +8,15 @@ stand-in's fake repository it changes only the SHAs, refs and numbers it names.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests import scenarios
 from tests.conftest import event_payload
-from tests.scenarios import BUDGET, REPO_URL, RUN_ID, Repo, ago, build_repo, push_payload, report, report_call, sent
+from tests.scenarios import BUDGET, REPO_URL, RUN_ID, Repo, ago, push_payload, report, report_call, sent
 from tests.standins.github import GitHubStandIn
 from tests.standins.iftrue import IftrueStandIn
-
-
-@pytest.fixture
-def github() -> Iterator[GitHubStandIn]:
-    standin = scenarios.github_standin()
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
-def repo(github: GitHubStandIn) -> Repo:
-    return build_repo(github)
 
 
 def within_budget(github: GitHubStandIn, trigger: str) -> int:
